@@ -1,0 +1,40 @@
+# SocialCRM: every target sets itself up (virtualenv + install) on a fresh machine.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint contract-live bench plugin clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+## Start the whole system on its embedded defaults (embedded Redis, seeded sandboxes).
+run: $(STAMP)
+	$(VENV)/bin/socialcrm run
+
+## Lint, then run the whole test suite (starts its own Redis server and sandboxes).
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+## Run the SuiteCRM contract tests against the SuiteCRM named by SUITECRM_URL.
+contract-live: $(STAMP)
+	SOCIALCRM_CONTRACT_TARGET=live $(PY) -m pytest -q tests/contract
+
+## Measure and write the figures to BENCHMARKS.md.
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""SuiteCRM REST API V8 client (``SuiteCRMClient``) and its typed results.
+
+Usage::
+
+    crm = SuiteCRMClient.service_account(url, client_id, client_secret)
+    for contact in crm.iterate("Contacts", filter=Filter.where(date_modified__gt=since),
+                               sort="date_modified"):
+        ...
+    rep = SuiteCRMClient.login(url, pw_client_id, pw_client_secret, "sally", password)
+    rep.create("Calls", {"name": "Follow-up", "date_start": datetime.now(UTC), ...})
+"""
+
+from connectors.suitecrm.auth import ClientCredentials, PasswordClient, TokenManager
+from connectors.suitecrm.client import SuiteCRMClient
+from connectors.suitecrm.dates import format_date, format_datetime, parse_datetime
+from connectors.suitecrm.query import Condition, Filter
+from connectors.suitecrm.records import (
+    CurrentUser,
+    FieldInfo,
+    ModuleInfo,
+    Page,
+    Record,
+    Token,
+)
+
+__all__ = [
+    "ClientCredentials",
+    "Condition",
+    "CurrentUser",
+    "FieldInfo",
+    "Filter",
+    "ModuleInfo",
+    "Page",
+    "PasswordClient",
+    "Record",
+    "SuiteCRMClient",
+    "Token",
+    "TokenManager",
+    "format_date",
+    "format_datetime",
+    "parse_datetime",
+]

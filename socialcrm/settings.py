@@ -1,0 +1,214 @@
+"""One typed settings object, built once from the environment and validated at start-up.
+
+Every option is declared once in ``OPTIONS`` (name, parser, default, help); the README's
+configuration table is checked against these declarations by a test, so the two cannot
+drift. Nothing else in the project reads ``os.environ``: the CLI builds ``Settings`` and
+passes it (or the values it needs) down.
+
+Two modes follow from ``SUITECRM_URL``:
+
+* unset -> *demo mode*: ``socialcrm run`` starts the embedded SuiteCRM sandbox and uses
+  its seeded OAuth2 clients; a secret key is generated once into the data directory.
+* set -> *connected mode*: the four SuiteCRM client settings and the secret key are
+  required, and a missing one stops start-up with a line that names it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from connectors.sandbox.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
+
+# Demo mode talks to the embedded SuiteCRM sandbox with its seeded OAuth2 clients (public
+# demo values: the sandbox is local and seeds them on every start).
+DEMO_SUITECRM_CLIENT_ID, DEMO_SUITECRM_CLIENT_SECRET = DEMO_SYNC_CLIENT
+DEMO_SUITECRM_PASSWORD_CLIENT_ID, DEMO_SUITECRM_PASSWORD_CLIENT_SECRET = DEMO_MOBILE_CLIENT
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and fits on one line."""
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        parts = urlsplit(raw)
+        if parts.scheme not in schemes or not (parts.netloc or parts.path):
+            starts = " or ".join(f"{scheme}://" for scheme in schemes)
+            raise ValueError(f"must be a URL starting with {starts}")
+        return raw.rstrip("/") if parts.scheme.startswith("http") else raw
+
+    return parse
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a number greater than 0")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value <= 65535:
+        raise ValueError("must be a TCP port between 0 and 65535")
+    return value
+
+
+def _text(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("must not be empty")
+    return raw
+
+
+def _secret_key(raw: str) -> str:
+    if len(raw) < MIN_SECRET_KEY_LENGTH:
+        raise ValueError(f"must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+    return level
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """Declaration of one environment setting: the README table is generated from these."""
+
+    env: str
+    attr: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("REDIS_URL", "redis_url", _url(("redis", "rediss", "unix")), None,
+           "Redis server for queues, feed and cursors. Unset: an embedded Redis server is "
+           "started with AOF persistence in the data directory."),
+    Option("SUITECRM_URL", "suitecrm_url", _url(("http", "https")), None,
+           "Base URL of SuiteCRM (the folder that holds `Api/`). Unset: demo mode on the "
+           "embedded SuiteCRM sandbox."),
+    Option("SUITECRM_CLIENT_ID", "suitecrm_client_id", _text, None,
+           "SuiteCRM OAuth2 client for the `client_credentials` grant: the service account "
+           "that sync uses. Required with `SUITECRM_URL`."),
+    Option("SUITECRM_CLIENT_SECRET", "suitecrm_client_secret", _text, None,
+           "Secret of that client. Required with `SUITECRM_URL`.", secret=True),
+    Option("SUITECRM_PASSWORD_CLIENT_ID", "suitecrm_password_client_id", _text, None,
+           "SuiteCRM OAuth2 client for the `password` grant: reps log in through it (one "
+           "SuiteCRM client serves one grant type). Required with `SUITECRM_URL`."),
+    Option("SUITECRM_PASSWORD_CLIENT_SECRET", "suitecrm_password_client_secret", _text, None,
+           "Secret of that client. Required with `SUITECRM_URL`.", secret=True),
+    Option("SOCIALCRM_SECRET_KEY", "secret_key", _secret_key, None,
+           f"At least {MIN_SECRET_KEY_LENGTH} characters; encrypts tokens at rest. Required "
+           "with `SUITECRM_URL`; in demo mode one is generated into the data directory.",
+           secret=True),
+    Option("SOCIALCRM_DATA_DIR", "data_dir", Path, Path("var"),
+           "Where the embedded Redis keeps its AOF files and demo mode its generated key."),
+    Option("SOCIALCRM_HTTP_TIMEOUT", "http_timeout", _positive_float, 10.0,
+           "Seconds before any outbound HTTP call gives up (connect and read)."),
+    Option("SOCIALCRM_SANDBOX_PORT", "sandbox_port", _port, 8180,
+           "Port of the embedded SuiteCRM sandbox in demo mode (0 picks a free one)."),
+    Option("SOCIALCRM_LOG_LEVEL", "log_level", _log_level, "INFO",
+           "DEBUG, INFO, WARNING or ERROR."),
+)
+
+_REQUIRED_WHEN_CONNECTED = (
+    "SUITECRM_CLIENT_ID",
+    "SUITECRM_CLIENT_SECRET",
+    "SUITECRM_PASSWORD_CLIENT_ID",
+    "SUITECRM_PASSWORD_CLIENT_SECRET",
+    "SOCIALCRM_SECRET_KEY",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated configuration. ``repr`` hides secrets so the object is safe to log."""
+
+    redis_url: str | None = None
+    suitecrm_url: str | None = None
+    suitecrm_client_id: str | None = None
+    suitecrm_client_secret: str | None = field(default=None, repr=False)
+    suitecrm_password_client_id: str | None = None
+    suitecrm_password_client_secret: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    data_dir: Path = Path("var")
+    http_timeout: float = 10.0
+    sandbox_port: int = 8180
+    log_level: str = "INFO"
+
+    @property
+    def suitecrm_base_url(self) -> str:
+        """SuiteCRM's site root: the configured one, or the local sandbox in demo mode."""
+        return self.suitecrm_url or f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def demo_mode(self) -> bool:
+        """True when no SuiteCRM is configured and the embedded sandbox stands in."""
+        return self.suitecrm_url is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse and validate; raise ``SettingsError`` naming the first bad setting."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for option in OPTIONS:
+            raw = env.get(option.env)
+            if raw is None or raw == "":
+                values[option.attr] = option.default
+                continue
+            try:
+                values[option.attr] = option.parse(raw.strip())
+            except ValueError as exc:
+                shown = "" if option.secret else f" (got {raw!r})"
+                raise SettingsError(f"{option.env} {exc}{shown}") from None
+        settings = cls(**values)
+        if not settings.demo_mode:
+            for name in _REQUIRED_WHEN_CONNECTED:
+                attr = next(o.attr for o in OPTIONS if o.env == name)
+                if getattr(settings, attr) is None:
+                    raise SettingsError(f"{name} is required when SUITECRM_URL is set")
+        return settings
+
+    def with_demo_defaults(self) -> Settings:
+        """Fill what demo mode may default: sandbox clients and a persisted secret key."""
+        if not self.demo_mode:
+            return self
+        changes = {
+            "suitecrm_client_id": self.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
+            "suitecrm_client_secret": self.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
+            "suitecrm_password_client_id": (
+                self.suitecrm_password_client_id or DEMO_SUITECRM_PASSWORD_CLIENT_ID
+            ),
+            "suitecrm_password_client_secret": (
+                self.suitecrm_password_client_secret or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET
+            ),
+            "secret_key": self.secret_key or _demo_secret_key(self.data_dir),
+        }
+        current = {f.name: getattr(self, f.name) for f in fields(self)}
+        return Settings(**{**current, **changes})
+
+
+def _demo_secret_key(data_dir: Path) -> str:
+    """Generate the demo key once, readable only by its owner, and reuse it after."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key

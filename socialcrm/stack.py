@@ -1,0 +1,96 @@
+"""Start and stop the whole system in one process group (``socialcrm run``).
+
+What runs depends on the settings: an embedded Redis when ``REDIS_URL`` is unset, the
+SuiteCRM sandbox in demo mode (no ``SUITECRM_URL``). Each part is started in order,
+checked for real (Redis answers PING, SuiteCRM issues a token and names its user) and
+stopped in reverse order, so a failed start leaves nothing running behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+import redis
+
+from connectors.sandbox.suitecrm import SuiteCRMSandbox
+from connectors.suitecrm import SuiteCRMClient
+from socialcrm.settings import Settings
+from workers.redis_server import EmbeddedRedis
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Endpoint:
+    name: str
+    url: str
+    note: str = ""
+
+
+@dataclass
+class RunningSystem:
+    """What ``start_system`` brought up; ``close()`` stops it all."""
+
+    settings: Settings
+    redis_url: str
+    suitecrm_url: str
+    endpoints: list[Endpoint] = field(default_factory=list)
+    _stack: ExitStack = field(default_factory=ExitStack, repr=False)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> RunningSystem:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_system(settings: Settings) -> RunningSystem:
+    settings = settings.with_demo_defaults()
+    stack = ExitStack()
+    try:
+        endpoints: list[Endpoint] = []
+        if settings.redis_url:
+            redis_url = settings.redis_url
+            endpoints.append(Endpoint("Redis", redis_url, "external"))
+        else:
+            data = settings.data_dir / "redis"
+            redis_url = stack.enter_context(EmbeddedRedis(data, persistent=True)).url
+            endpoints.append(Endpoint("Redis", redis_url, f"embedded, AOF in {data}"))
+        _check_redis(redis_url)
+
+        if settings.demo_mode:
+            sandbox = stack.enter_context(
+                SuiteCRMSandbox(port=settings.sandbox_port, seed=True))
+            suitecrm_url = sandbox.url
+            endpoints.append(Endpoint("SuiteCRM", suitecrm_url,
+                                      "sandbox, seeded demo data; reps log in as "
+                                      "sally / sally-Passw0rd"))
+        else:
+            suitecrm_url = settings.suitecrm_base_url
+            endpoints.append(Endpoint("SuiteCRM", suitecrm_url, "connected"))
+        user = _check_suitecrm(settings, suitecrm_url)
+        log.info("SuiteCRM answers at %s as %s", suitecrm_url, user)
+    except BaseException:
+        stack.close()
+        raise
+    return RunningSystem(settings, redis_url, suitecrm_url, endpoints, stack)
+
+
+def _check_redis(url: str) -> None:
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_suitecrm(settings: Settings, url: str) -> str:
+    client = SuiteCRMClient.service_account(
+        url, settings.suitecrm_client_id or "", settings.suitecrm_client_secret or "",
+        timeout=settings.http_timeout)
+    return client.current_user().user_name
