@@ -9,6 +9,7 @@ import click
 
 from socialcrm import __version__
 from socialcrm.commands.config import config_group
+from socialcrm.commands.plugin import plugin_group
 from socialcrm.commands.run import run_command
 from socialcrm.commands.sandbox import sandbox_group
 from socialcrm.commands.suitecrm import suitecrm_group
@@ -67,6 +68,7 @@ def cli(ctx: click.Context) -> None:
 cli.add_command(run_command)
 cli.add_command(sandbox_group)
 cli.add_command(config_group)
+cli.add_command(plugin_group)
 cli.add_command(suitecrm_group)
 
 

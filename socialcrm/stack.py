@@ -65,7 +65,7 @@ def start_system(settings: Settings) -> RunningSystem:
 
         if settings.demo_mode:
             sandbox = stack.enter_context(
-                SuiteCRMSandbox(port=settings.sandbox_port, seed=True))
+                SuiteCRMSandbox(port=settings.sandbox_port, seed=True, with_plugin=True))
             suitecrm_url = sandbox.url
             endpoints.append(Endpoint("SuiteCRM", suitecrm_url,
                                       "sandbox, seeded demo data; reps log in as "

@@ -18,11 +18,15 @@ def sandbox_group() -> None:
               help="Load the realistic demo data.")
 @click.option("--token-ttl", default=3600, show_default=True, type=click.IntRange(1),
               help="Lifetime of access tokens in seconds.")
-def suitecrm_command(host: str, port: int, seed: bool, token_ttl: int) -> None:
+@click.option("--plugin/--no-plugin", "with_plugin", default=True, show_default=True,
+              help="Behave as a SuiteCRM with the SocialCRM package installed.")
+def suitecrm_command(host: str, port: int, seed: bool, token_ttl: int, with_plugin: bool
+                     ) -> None:
     """Serve the SuiteCRM V8 API sandbox until Ctrl-C."""
     from connectors.sandbox.suitecrm import SuiteCRMSandbox
 
-    sandbox = SuiteCRMSandbox(host=host, port=port, seed=seed, token_ttl=token_ttl).start()
+    sandbox = SuiteCRMSandbox(host=host, port=port, seed=seed, token_ttl=token_ttl,
+                              with_plugin=with_plugin).start()
     click.echo(f"SuiteCRM sandbox listening on {sandbox.url} (API under {sandbox.url}/Api)")
     try:
         sandbox.serve_forever()

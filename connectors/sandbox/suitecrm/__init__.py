@@ -11,13 +11,16 @@ root is ``sandbox.url``; the API lives under ``/Api`` exactly as on a real serve
 Public API
 ==========
 ``SuiteCRMSandbox(host="127.0.0.1", port=0, *, seed=True, token_ttl=3600, rng_seed=7,
-clock=None, schema_dirs=())``
+clock=None, schema_dirs=(), with_plugin=False)``
     ``start()`` (background thread, returns self), ``stop()``, ``url``, ``port``,
     context manager, ``serve_forever(stop=None)`` (blocks until Ctrl-C, ``stop()`` or the
     event), ``pause_listening()`` / ``resume_listening()`` (close and reopen the same
     port: clients get "connection refused" in between; data and tokens survive).
     ``clock`` is a callable returning an aware ``datetime`` (UTC "now" for timestamps
-    and token expiry); ``schema_dirs`` adds module/extension JSON files (see below).
+    and token expiry); ``schema_dirs`` adds module/extension JSON files (see below);
+    ``with_plugin`` makes it a SuiteCRM with the SocialCRM package installed (the
+    modules, custom fields and links of ``schema/socialcrm``, generated from
+    ``plugin/model.py``); without it, it is the SuiteCRM the recordings came from.
     Python-level control: ``faults`` (``configure(**settings)``, ``clear()``,
     ``snapshot()``), ``request_log`` (``entries(limit)``, ``clear()``), ``reset()``,
     ``expire_tokens()``, ``add_role(name, {module: {action: level}})``,
@@ -26,7 +29,8 @@ clock=None, schema_dirs=())``
     ``add_client(client_id, secret, grant_type, user_id="1")``,
     ``create_record(module, attributes, *, record_id=None, user_id="1") -> dict``,
     and ``core`` (the ``SandboxCore`` holding registry, store and services).
-``serve(host="127.0.0.1", port=8080, seed=True, *, on_ready=None, stop=None)``
+``serve(host="127.0.0.1", port=8080, seed=True, *, on_ready=None, stop=None,
+with_plugin=True)``
     Runs a sandbox until Ctrl-C (or until the ``stop`` event is set); calls
     ``on_ready(url)`` once listening. It prints nothing: the caller prints the URL.
 Constants (``seed``)

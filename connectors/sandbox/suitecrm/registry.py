@@ -20,6 +20,9 @@ from types import MappingProxyType
 from typing import Any
 
 BUILTIN_DIR = Path(__file__).parent / "schema" / "modules"
+# What the SocialCRM package installs (generated from plugin/model.py by
+# ``python -m plugin.sandbox_schema``; a test keeps the two in step).
+PLUGIN_DIR = Path(__file__).parent / "schema" / "socialcrm"
 SWAGGER_FILE = Path(__file__).parent / "schema" / "swagger.json"
 
 NON_STORED_SOURCES = frozenset({"non-db", "function"})
@@ -131,19 +134,12 @@ def load_registry(extra_dirs: Iterable[Path | str] = ()) -> SchemaRegistry:
 
     Files with ``"module"`` define (or replace) a module; files with ``"extends"`` add
     fields and settings to one, after all modules are loaded. Schemas are immutable, so
-    the built-in set is parsed once per process and shared.
+    each set of directories is parsed once per process and shared.
     """
-    dirs = tuple(Path(d) for d in extra_dirs)
-    if not dirs:
-        return _builtin_registry()
-    return _load(dirs)
+    return _load(tuple(Path(d).resolve() for d in extra_dirs))
 
 
 @functools.cache
-def _builtin_registry() -> SchemaRegistry:
-    return _load(())
-
-
 def _load(extra_dirs: tuple[Path, ...]) -> SchemaRegistry:
     raw: dict[str, dict[str, Any]] = {}
     extensions: list[tuple[Path, dict[str, Any]]] = []

@@ -26,6 +26,7 @@ from .acl import Role
 from .app import create_app
 from .control import API_PREFIX, FaultMiddleware, Faults, RequestLog
 from .core import Clock, SandboxCore
+from .registry import PLUGIN_DIR
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +93,13 @@ class SuiteCRMSandbox:
         rng_seed: int = 7,
         clock: Clock | None = None,
         schema_dirs: Iterable[Path | str] = (),
+        with_plugin: bool = False,
     ) -> None:
         self.host = host
         self.port = port
+        dirs = (*((PLUGIN_DIR,) if with_plugin else ()), *schema_dirs)
         self.core = SandboxCore(
-            seed=seed, token_ttl=token_ttl, rng_seed=rng_seed, clock=clock, schema_dirs=schema_dirs
+            seed=seed, token_ttl=token_ttl, rng_seed=rng_seed, clock=clock, schema_dirs=dirs
         )
         self.app = create_app(self.core)
         self.wsgi = FaultMiddleware(self.app.wsgi_app, self.core.faults, self.core.log)
@@ -228,10 +231,11 @@ def serve(
     *,
     on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    with_plugin: bool = True,
 ) -> None:
     """Run a sandbox until Ctrl-C (or until ``stop`` is set). ``on_ready(url)`` is called
     once it listens, so the caller can print the URL; this function prints nothing."""
-    sandbox = SuiteCRMSandbox(host, port, seed=seed).start()
+    sandbox = SuiteCRMSandbox(host, port, seed=seed, with_plugin=with_plugin).start()
     if on_ready is not None:
         on_ready(sandbox.url)
     sandbox.serve_forever(stop)

@@ -1,0 +1,18 @@
+<?php
+// SocialCRM: report changes to the SocialCRM service. Registration only: the class queues a
+// small signed event and sends it after the response, so a save is never slowed or broken.
+$hook_version = 1;
+$hook_array['after_save'][] = array(
+    90,
+    'SocialCRM change event',
+    'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php',
+    'SCRM_ChangeNotifier',
+    'afterSave',
+);
+$hook_array['after_delete'][] = array(
+    90,
+    'SocialCRM change event',
+    'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php',
+    'SCRM_ChangeNotifier',
+    'afterDelete',
+);

@@ -1,0 +1,21 @@
+<?php
+// SocialCRM: the link fields behind the social subpanels on Contacts. The relationships
+// themselves live in the SCRM_* modules' vardefs (foreign keys on the SCRM tables).
+$dictionary['Contact']['fields']['scrm_socialinteractions'] = array(
+    'name' => 'scrm_socialinteractions',
+    'vname' => 'LBL_SCRM_SOCIALINTERACTIONS',
+    'type' => 'link',
+    'source' => 'non-db',
+    'relationship' => 'scrm_contacts_socialinteractions',
+    'module' => 'SCRM_SocialInteractions',
+    'bean_name' => 'SCRM_SocialInteraction',
+);
+$dictionary['Contact']['fields']['scrm_socialprofiles'] = array(
+    'name' => 'scrm_socialprofiles',
+    'vname' => 'LBL_SCRM_SOCIALPROFILES',
+    'type' => 'link',
+    'source' => 'non-db',
+    'relationship' => 'scrm_contacts_socialprofiles',
+    'module' => 'SCRM_SocialProfiles',
+    'bean_name' => 'SCRM_SocialProfile',
+);

@@ -1,0 +1,225 @@
+<?php
+/**
+ * SocialCRM for SuiteCRM: Module Loader manifest.
+ *
+ * Everything is installed as upgrade-safe fragments: the two SCRM_* modules are copied
+ * to modules/, every other file lands in custom/Extension/... through the installer's
+ * extension sections, and custom fields go through the installer's custom_fields step.
+ * No SuiteCRM core file is written. The version below is filled in by the build script.
+ */
+
+$manifest = array(
+    'key' => 'SCRM',
+    'name' => 'SocialCRM',
+    'description' => 'Social interactions and profiles, social fields on Contacts, Leads and Accounts, '
+        . 'signed change events to the SocialCRM service, and its settings page.',
+    'author' => 'SocialCRM',
+    'version' => '@VERSION@',
+    'published_date' => '2026-11-22',
+    'type' => 'module',
+    'is_uninstallable' => true,
+    // Ask the admin on uninstall whether the SCRM tables and custom fields (with their data) go.
+    'remove_tables' => 'prompt',
+    'readme' => 'README.txt',
+    'icon' => '',
+    'acceptable_sugar_flavors' => array('CE'),
+    // SuiteCRM 7.x reports sugar_version 6.5.25; it checks this list only when the
+    // SuiteCRM list below is missing, so both are kept in step.
+    'acceptable_sugar_versions' => array(
+        'exact_matches' => array('6.5.25'),
+        'regex_matches' => array('^6\.5\.2[5-9]$'),
+    ),
+    // SuiteCRM 7.14 and 7.15, and SuiteCRM 8 (whose legacy core reports 8.x here).
+    'acceptable_suitecrm_versions' => array(
+        'exact_matches' => array(),
+        'regex_matches' => array('^7\.1[45]\.[0-9]+$', '^8\.[0-9]+\.[0-9]+$'),
+    ),
+);
+
+$installdefs = array(
+    'id' => 'SCRM',
+    'beans' => array(
+        array(
+            'module' => 'SCRM_SocialInteractions',
+            'class' => 'SCRM_SocialInteraction',
+            'path' => 'modules/SCRM_SocialInteractions/SCRM_SocialInteraction.php',
+            'tab' => true,
+        ),
+        array(
+            'module' => 'SCRM_SocialProfiles',
+            'class' => 'SCRM_SocialProfile',
+            'path' => 'modules/SCRM_SocialProfiles/SCRM_SocialProfile.php',
+            'tab' => true,
+        ),
+    ),
+    'copy' => array(
+        array(
+            'from' => '<basepath>/modules/SCRM_SocialInteractions',
+            'to' => 'modules/SCRM_SocialInteractions',
+        ),
+        array(
+            'from' => '<basepath>/modules/SCRM_SocialProfiles',
+            'to' => 'modules/SCRM_SocialProfiles',
+        ),
+    ),
+    'language' => array(
+        array(
+            'from' => '<basepath>/extensions/language/application.en_us.php',
+            'to_module' => 'application',
+            'language' => 'en_us',
+        ),
+        array(
+            'from' => '<basepath>/extensions/language/contacts.en_us.php',
+            'to_module' => 'Contacts',
+            'language' => 'en_us',
+        ),
+        array(
+            'from' => '<basepath>/extensions/language/leads.en_us.php',
+            'to_module' => 'Leads',
+            'language' => 'en_us',
+        ),
+        array(
+            'from' => '<basepath>/extensions/language/accounts.en_us.php',
+            'to_module' => 'Accounts',
+            'language' => 'en_us',
+        ),
+        array(
+            'from' => '<basepath>/extensions/language/cases.en_us.php',
+            'to_module' => 'Cases',
+            'language' => 'en_us',
+        ),
+        array(
+            'from' => '<basepath>/extensions/language/administration.en_us.php',
+            'to_module' => 'Administration',
+            'language' => 'en_us',
+        ),
+    ),
+    'vardefs' => array(
+        array(
+            'from' => '<basepath>/extensions/vardefs/scrm_contacts_links.php',
+            'to_module' => 'Contacts',
+        ),
+        array(
+            'from' => '<basepath>/extensions/vardefs/scrm_leads_links.php',
+            'to_module' => 'Leads',
+        ),
+        array(
+            'from' => '<basepath>/extensions/vardefs/scrm_accounts_links.php',
+            'to_module' => 'Accounts',
+        ),
+        array(
+            'from' => '<basepath>/extensions/vardefs/scrm_cases_links.php',
+            'to_module' => 'Cases',
+        ),
+    ),
+    'layoutdefs' => array(
+        array(
+            'from' => '<basepath>/extensions/layoutdefs/scrm_contacts_subpanels.php',
+            'to_module' => 'Contacts',
+        ),
+        array(
+            'from' => '<basepath>/extensions/layoutdefs/scrm_leads_subpanels.php',
+            'to_module' => 'Leads',
+        ),
+        array(
+            'from' => '<basepath>/extensions/layoutdefs/scrm_accounts_subpanels.php',
+            'to_module' => 'Accounts',
+        ),
+        array(
+            'from' => '<basepath>/extensions/layoutdefs/scrm_cases_subpanels.php',
+            'to_module' => 'Cases',
+        ),
+    ),
+    // The installer's extension section for LogicHooks fragments is 'hookdefs'
+    // (ModuleInstall/extensions.php); the older 'logic_hooks' key edits
+    // custom/modules/<M>/logic_hooks.php in place and is not used here.
+    'hookdefs' => array(
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Calls'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Meetings'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Tasks'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Notes'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Cases'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Opportunities'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Contacts'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Leads'),
+        array(
+            'from' => '<basepath>/extensions/logichooks/scrm_change_events.php',
+            'to_module' => 'SCRM_SocialInteractions',
+        ),
+    ),
+    'administration' => array(
+        array('from' => '<basepath>/extensions/administration/scrm_admin_panel.php'),
+    ),
+    'module_name_map' => array(
+        array(
+            'from' => '<basepath>/extensions/modulenamemap/scrm_module_names.php',
+            'to_module' => 'application',
+        ),
+    ),
+    'custom_fields' => array(
+        array(
+            'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
+            'max_size' => 5, 'precision' => 4, 'module' => 'Contacts', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
+        ),
+        array(
+            'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
+            'max_size' => 11, 'module' => 'Contacts', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Advocate score (0 to 100) computed by SocialCRM',
+        ),
+        array(
+            'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
+            'module' => 'Contacts', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
+            'help' => 'When this person last interacted on a social network',
+        ),
+        array(
+            'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
+            'max_size' => 5, 'precision' => 4, 'module' => 'Leads', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
+        ),
+        array(
+            'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
+            'max_size' => 11, 'module' => 'Leads', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Advocate score (0 to 100) computed by SocialCRM',
+        ),
+        array(
+            'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
+            'module' => 'Leads', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
+            'help' => 'When this person last interacted on a social network',
+        ),
+        array(
+            'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
+            'max_size' => 5, 'precision' => 4, 'module' => 'Accounts', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Average sentiment (-1 to 1) of the social interactions linked to this account',
+        ),
+        array(
+            'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
+            'max_size' => 11, 'module' => 'Accounts', 'require_option' => 'optional',
+            'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
+            'reportable' => true, 'importable' => 'true',
+            'help' => 'Advocate score (0 to 100) computed by SocialCRM',
+        ),
+        array(
+            'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
+            'module' => 'Accounts', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
+            'help' => 'When someone at this account last interacted on a social network',
+        ),
+    ),
+    // Runs only when the admin chose to remove tables: the settings go with the data.
+    'post_uninstall' => array(
+        '<basepath>/scripts/post_uninstall.php',
+    ),
+);

@@ -1,0 +1,196 @@
+<?php
+if (!defined('sugarEntry') || !sugarEntry) {
+    die('Not A Valid Entry Point');
+}
+
+require_once __DIR__ . '/SCRM_Config.php';
+require_once __DIR__ . '/SCRM_Http.php';
+
+/**
+ * Administration -> SocialCRM: service URL, shared secret, connection test.
+ *
+ * Admin-only. State changes need a POST carrying this session's form token. The secret
+ * is write-only: the page says whether one is set and never prints it. Kept free of
+ * SuiteCRM's view classes so it can be exercised outside SuiteCRM.
+ */
+class SCRM_SettingsPage
+{
+    const TOKEN_KEY = 'scrm_settings_form_token';
+    const FORM_URL = 'index.php?module=SCRM_SocialInteractions&action=scrmsettings';
+    const ANSWER_EXCERPT_BYTES = 500;
+
+    /** @var array */
+    private $strings;
+    /** @var SCRM_Http */
+    private $http;
+    /** @var array */
+    private $session;
+
+    /**
+     * @param array $strings the module's mod_strings
+     * @param array $session the PHP session (by reference: the form token lives there)
+     */
+    public function __construct(array $strings, SCRM_Http $http, array &$session)
+    {
+        $this->strings = $strings;
+        $this->http = $http;
+        $this->session = &$session;
+    }
+
+    /**
+     * @param bool $isAdmin whether the current user is a SuiteCRM administrator
+     * @param string $method the HTTP method of this request
+     * @param array $post the POST fields
+     * @return string the page's HTML
+     */
+    public function handle($isAdmin, $method, array $post)
+    {
+        if (!$isAdmin) {
+            return $this->message('error', $this->t('LBL_SCRM_SETTINGS_ADMIN_ONLY'));
+        }
+        $messages = array();
+        $typedUrl = null;
+        $answer = null;
+        if (strtoupper((string) $method) === 'POST') {
+            $action = isset($post['scrm_action']) ? (string) $post['scrm_action'] : '';
+            $typedUrl = isset($post['scrm_service_url']) ? trim((string) $post['scrm_service_url']) : '';
+            if (!$this->tokenMatches($post)) {
+                $messages[] = array('error', $this->t('LBL_SCRM_SETTINGS_EXPIRED'));
+            } elseif ($action === 'save') {
+                $messages = $this->save($typedUrl, isset($post['scrm_shared_secret']) ? (string) $post['scrm_shared_secret'] : '');
+            } elseif ($action === 'test') {
+                list($messages, $answer) = $this->test($typedUrl);
+            }
+        }
+        return $this->render($messages, $answer, $typedUrl);
+    }
+
+    private function save($typedUrl, $secret)
+    {
+        $url = SCRM_Config::normaliseUrl($typedUrl);
+        $errors = array();
+        if ($url === null) {
+            $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_BAD_URL'));
+        }
+        if ($secret !== '' && !SCRM_Config::isAcceptableSecret($secret)) {
+            $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_SHORT_SECRET'));
+        }
+        if ($errors) {
+            return $errors;
+        }
+        try {
+            SCRM_Config::save($url, $secret === '' ? null : $secret);
+        } catch (\Throwable $error) {
+            $this->log('error', 'SocialCRM: settings not saved: ' . get_class($error));
+            return array(array('error', $this->t('LBL_SCRM_SETTINGS_SAVE_FAILED')));
+        }
+        if (class_exists('SCRM_ChangeNotifier')) {
+            SCRM_ChangeNotifier::forgetSettings();
+        }
+        return array(array('ok', $this->t('LBL_SCRM_SETTINGS_SAVED')));
+    }
+
+    /** GET <url>/health with the URL being typed, or the saved one. */
+    private function test($typedUrl)
+    {
+        $url = SCRM_Config::normaliseUrl((string) $typedUrl);
+        if ($url === null) {
+            $url = $this->current()->serviceUrl;
+        }
+        if ($url === '') {
+            return array(array(array('error', $this->t('LBL_SCRM_SETTINGS_NO_URL'))), null);
+        }
+        $result = $this->http->get($url . '/health', array('Accept: application/json'));
+        if ($result['status'] === 0) {
+            $text = $this->t('LBL_SCRM_SETTINGS_TEST_FAILED') . ' ' . $result['error'];
+            return array(array(array('error', $text)), null);
+        }
+        $kind = $result['status'] >= 200 && $result['status'] < 300 ? 'ok' : 'error';
+        $text = $this->t('LBL_SCRM_SETTINGS_TEST_OK') . ' HTTP ' . $result['status'];
+        return array(array(array($kind, $text)), substr($result['body'], 0, self::ANSWER_EXCERPT_BYTES));
+    }
+
+    private function current()
+    {
+        try {
+            return SCRM_Config::load();
+        } catch (\Throwable $error) {
+            $this->log('error', 'SocialCRM: settings unreadable: ' . get_class($error));
+            return new SCRM_Config('', '');
+        }
+    }
+
+    private function render(array $messages, $answer, $typedUrl)
+    {
+        $config = $this->current();
+        $url = $typedUrl !== null ? $typedUrl : $config->serviceUrl;
+        $secretState = $config->secret !== '' ? 'LBL_SCRM_SETTINGS_SECRET_SET' : 'LBL_SCRM_SETTINGS_SECRET_UNSET';
+        $html = '<div class="moduleTitle"><h2>' . $this->e($this->t('LBL_SCRM_SETTINGS_TITLE')) . '</h2></div>'
+            . '<p>' . $this->e($this->t('LBL_SCRM_SETTINGS_INTRO')) . '</p>';
+        foreach ($messages as $message) {
+            $html .= $this->message($message[0], $message[1]);
+        }
+        if ($answer !== null) {
+            $html .= '<pre class="scrm-answer">' . $this->e($answer) . '</pre>';
+        }
+        $html .= '<form method="post" action="' . $this->e(self::FORM_URL) . '" autocomplete="off">'
+            . '<input type="hidden" name="scrm_form_token" value="' . $this->e($this->token()) . '">'
+            . '<table class="edit view" width="100%"><tr>'
+            . '<td scope="row" width="20%"><label for="scrm_service_url">'
+            . $this->e($this->t('LBL_SCRM_SETTINGS_URL')) . '</label></td>'
+            . '<td><input type="url" id="scrm_service_url" name="scrm_service_url" size="60" maxlength="255" value="'
+            . $this->e($url) . '"><br><small>' . $this->e($this->t('LBL_SCRM_SETTINGS_URL_HELP')) . '</small></td>'
+            . '</tr><tr>'
+            . '<td scope="row"><label for="scrm_shared_secret">' . $this->e($this->t('LBL_SCRM_SETTINGS_SECRET'))
+            . '</label></td>'
+            . '<td><input type="password" id="scrm_shared_secret" name="scrm_shared_secret" size="40" maxlength="'
+            . SCRM_Config::MAX_SECRET_LENGTH . '" value="" autocomplete="new-password"><br><small>'
+            . $this->e($this->t($secretState)) . ' ' . $this->e($this->t('LBL_SCRM_SETTINGS_SECRET_HELP'))
+            . '</small></td>'
+            . '</tr></table>'
+            . '<button type="submit" class="button primary" name="scrm_action" value="save">'
+            . $this->e($this->t('LBL_SCRM_SETTINGS_SAVE')) . '</button> '
+            . '<button type="submit" class="button" name="scrm_action" value="test">'
+            . $this->e($this->t('LBL_SCRM_SETTINGS_TEST')) . '</button>'
+            . '</form>';
+        return $html;
+    }
+
+    private function token()
+    {
+        if (empty($this->session[self::TOKEN_KEY]) || !is_string($this->session[self::TOKEN_KEY])) {
+            $this->session[self::TOKEN_KEY] = bin2hex(random_bytes(32));
+        }
+        return $this->session[self::TOKEN_KEY];
+    }
+
+    private function tokenMatches(array $post)
+    {
+        $expected = isset($this->session[self::TOKEN_KEY]) ? $this->session[self::TOKEN_KEY] : '';
+        $given = isset($post['scrm_form_token']) ? $post['scrm_form_token'] : '';
+        return is_string($expected) && is_string($given) && $expected !== '' && hash_equals($expected, $given);
+    }
+
+    private function message($kind, $text)
+    {
+        $class = $kind === 'ok' ? 'scrm-ok' : 'error';
+        return '<p class="' . $class . '">' . $this->e($text) . '</p>';
+    }
+
+    private function t($key)
+    {
+        return isset($this->strings[$key]) ? (string) $this->strings[$key] : $key;
+    }
+
+    private function e($text)
+    {
+        return htmlspecialchars((string) $text, ENT_QUOTES, 'UTF-8');
+    }
+
+    private function log($level, $message)
+    {
+        if (isset($GLOBALS['log']) && is_object($GLOBALS['log'])) {
+            $GLOBALS['log']->$level($message);
+        }
+    }
+}

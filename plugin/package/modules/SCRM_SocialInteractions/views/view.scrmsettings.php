@@ -1,0 +1,26 @@
+<?php
+if (!defined('sugarEntry') || !sugarEntry) {
+    die('Not A Valid Entry Point');
+}
+
+require_once 'include/MVC/View/SugarView.php';
+require_once __DIR__ . '/../lib/SCRM_SettingsPage.php';
+require_once __DIR__ . '/../lib/SCRM_ChangeNotifier.php';
+
+/**
+ * Administration -> SocialCRM. The page object does the work; this view only wires
+ * SuiteCRM's request, session and current user into it.
+ */
+class SCRM_SocialInteractionsViewScrmsettings extends SugarView
+{
+    public function display()
+    {
+        global $current_user, $mod_strings;
+        if (!isset($_SESSION) || !is_array($_SESSION)) {
+            $_SESSION = array();
+        }
+        $page = new SCRM_SettingsPage(is_array($mod_strings) ? $mod_strings : array(), new SCRM_Http(0.5, 3.0), $_SESSION);
+        $method = isset($_SERVER['REQUEST_METHOD']) ? $_SERVER['REQUEST_METHOD'] : 'GET';
+        echo $page->handle(!empty($current_user) && is_admin($current_user), $method, $_POST);
+    }
+}

@@ -1,0 +1,251 @@
+<?php
+/*
+ * Checks a SocialCRM package directory (an unpacked zip) the way the Module Loader will
+ * use it: loads manifest.php, resolves where every $installdefs entry would be written
+ * (following ModuleInstall/ModuleInstaller.php and ModuleInstall/extensions.php), and
+ * checks that every file, module, field, label, dropdown list, relationship, subpanel,
+ * hook and admin link it references is defined in the package.
+ *
+ * usage: php check_package.php <package dir>
+ * prints {"findings": [...], "targets": [...], "version": ..., "accepts": {...}}
+ */
+
+require __DIR__ . '/stubs.php';
+
+final class VardefManager
+{
+    public static $calls = array();
+
+    public static function createVardef($module, $object, $templates)
+    {
+        self::$calls[$module] = array('object' => $object, 'templates' => $templates);
+    }
+}
+
+const CORE_OBJECTS = array(
+    'Contacts' => 'Contact', 'Leads' => 'Lead', 'Accounts' => 'Account', 'Cases' => 'Case',
+    'Calls' => 'Call', 'Meetings' => 'Meeting', 'Tasks' => 'Task', 'Notes' => 'Note',
+    'Opportunities' => 'Opportunity', 'Administration' => 'Administration', 'Employees' => 'Employee',
+);
+const CORE_BEAN_CLASSES = array('Contact', 'Lead', 'Account', 'aCase');
+const TEMPLATE_FIELDS = array(
+    'id', 'name', 'date_entered', 'date_modified', 'modified_user_id', 'modified_by_name', 'created_by',
+    'created_by_name', 'description', 'deleted', 'created_by_link', 'modified_user_link',
+    'assigned_user_id', 'assigned_user_name', 'assigned_user_link', 'SecurityGroups',
+);
+const SEARCH_PSEUDO_FIELDS = array('current_user_only');
+const CORE_LABELS = array('LBL_ASSIGNED_TO_NAME', 'LBL_ASSIGNED_TO', 'LBL_CURRENT_USER_FILTER', 'LBL_EDIT_BUTTON', 'LBL_REMOVE');
+// installdefs section => [directory under Ext/, fixed module or null] (ModuleInstall/extensions.php)
+const EXTENSION_SECTIONS = array(
+    'vardefs' => array('Vardefs', null),
+    'layoutdefs' => array('Layoutdefs', null),
+    'hookdefs' => array('LogicHooks', null),
+    'administration' => array('Administration', 'Administration'),
+    'module_name_map' => array('ModuleNameMap', null),
+);
+const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'post_uninstall');
+
+$findings = array();
+function finding($text)
+{
+    global $findings;
+    $findings[] = $text;
+}
+
+function package_path($from)
+{
+    return ltrim(str_replace('<basepath>', '', $from), '/');
+}
+
+function include_isolated($__file, array $__names)
+{
+    foreach ($__names as $__name) {
+        $$__name = array();
+    }
+    include $__file;
+    $__result = array();
+    foreach ($__names as $__name) {
+        $__result[$__name] = $$__name;
+    }
+    return $__result;
+}
+
+function declared_classes($file)
+{
+    $classes = array();
+    $tokens = token_get_all(file_get_contents($file));
+    foreach ($tokens as $i => $token) {
+        if (is_array($token) && $token[0] === T_CLASS) {
+            for ($j = $i + 1; isset($tokens[$j]); $j++) {
+                if (is_array($tokens[$j]) && $tokens[$j][0] === T_STRING) {
+                    $classes[] = $tokens[$j][1];
+                    break;
+                }
+            }
+        }
+    }
+    return $classes;
+}
+
+function version_accepted(array $spec, $version)
+{
+    foreach (isset($spec['exact_matches']) ? $spec['exact_matches'] : array() as $match) {
+        if ($match == $version) {
+            return true;
+        }
+    }
+    foreach (isset($spec['regex_matches']) ? $spec['regex_matches'] : array() as $match) {
+        if (preg_match("/$match/", $version)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+$root = rtrim($argv[1], '/');
+chdir($root);
+$manifest = $installdefs = null;
+include 'manifest.php';
+
+// --- manifest ------------------------------------------------------------------------
+if ($manifest['type'] !== 'module' || $manifest['is_uninstallable'] !== true) {
+    finding('manifest: must be an uninstallable module package');
+}
+if ($manifest['remove_tables'] !== 'prompt') {
+    finding("manifest: remove_tables must be 'prompt' so the admin chooses whether data stays");
+}
+if ($installdefs['id'] !== 'SCRM') {
+    finding('installdefs: id must be SCRM');
+}
+$accepts = array();
+foreach (array('7.14.0', '7.14.6', '7.15.1', '8.5.1', '8.8.0', '8.10.1', '7.13.4', '7.12.5', '7.10.0', '9.0.0') as $v) {
+    $accepts['suitecrm ' . $v] = version_accepted($manifest['acceptable_suitecrm_versions'], $v);
+}
+foreach (array('6.5.25', '6.5.24', '7.0.0') as $v) {
+    $accepts['sugar ' . $v] = version_accepted($manifest['acceptable_sugar_versions'], $v);
+}
+foreach (array_keys($installdefs) as $section) {
+    if (!isset(EXTENSION_SECTIONS[$section]) && !in_array($section, OTHER_SECTIONS, true)) {
+        finding("installdefs: section '$section' is not one this package is checked for (typo, or ignored by SuiteCRM?)");
+    }
+}
+
+// --- copied modules and where every file lands -----------------------------------------
+$targets = array();
+$copied = array(); // installed path => package path
+foreach ($installdefs['copy'] as $copy) {
+    $from = package_path($copy['from']);
+    if (!file_exists($from)) {
+        finding("copy: $from is not in the package");
+        continue;
+    }
+    if (strpos($copy['to'], 'modules/SCRM_') !== 0) {
+        finding("copy: {$copy['to']} is outside modules/SCRM_*");
+    }
+    $files = is_dir($from)
+        ? iterator_to_array(new RecursiveIteratorIterator(new RecursiveDirectoryIterator($from, FilesystemIterator::SKIP_DOTS)))
+        : array($from => new SplFileInfo($from));
+    foreach ($files as $path => $info) {
+        $installed = $copy['to'] . substr($path, strlen($from));
+        $copied[$installed] = $path;
+        $targets[] = $installed;
+    }
+}
+
+$modules = array(); // bean module => [class, fields, relationships, strings]
+foreach ($installdefs['beans'] as $bean) {
+    $module = $bean['module'];
+    if (!isset($copied[$bean['path']])) {
+        finding("beans: {$bean['path']} is not installed by any copy entry");
+        continue;
+    }
+    if (!in_array($bean['class'], declared_classes($copied[$bean['path']]), true)) {
+        finding("beans: class {$bean['class']} is not declared in {$bean['path']}");
+    }
+    $vardefs = "modules/$module/vardefs.php";
+    $language = "modules/$module/language/en_us.lang.php";
+    if (!file_exists($vardefs) || !file_exists($language)) {
+        finding("beans: $module needs vardefs.php and language/en_us.lang.php");
+        continue;
+    }
+    $dictionary = include_isolated($vardefs, array('dictionary'))['dictionary'];
+    $object = $bean['class'];
+    if (!isset($dictionary[$object]['fields']) || VardefManager::$calls[$module]['object'] !== $object) {
+        finding("vardefs: $module must define \$dictionary['$object'] and createVardef() for it");
+        continue;
+    }
+    $modules[$module] = array(
+        'class' => $object,
+        'fields' => $dictionary[$object]['fields'],
+        'relationships' => isset($dictionary[$object]['relationships']) ? $dictionary[$object]['relationships'] : array(),
+        'indices' => isset($dictionary[$object]['indices']) ? $dictionary[$object]['indices'] : array(),
+        'strings' => include_isolated($language, array('mod_strings'))['mod_strings'],
+    );
+}
+$targets[] = "custom/Extension/application/Ext/Include/{$installdefs['id']}.php";
+
+// --- extension fragments ------------------------------------------------------------
+$fragments = array(); // section => [[module, package path], ...]
+foreach (EXTENSION_SECTIONS as $section => $spec) {
+    list($directory, $fixedModule) = $spec;
+    foreach (isset($installdefs[$section]) ? $installdefs[$section] : array() as $item) {
+        $from = package_path($item['from']);
+        $module = $fixedModule !== null ? $fixedModule : $item['to_module'];
+        if (!file_exists($from)) {
+            finding("$section: $from is not in the package");
+            continue;
+        }
+        $base = $module === 'application' ? 'custom/Extension/application/Ext' : "custom/Extension/modules/$module/Ext";
+        $targets[] = "$base/$directory/" . basename($from, '.php') . '.php';
+        $fragments[$section][] = array($module, $from);
+    }
+}
+$strings = array(); // module => mod_strings added by the package (application => app_list_strings)
+foreach ($installdefs['language'] as $item) {
+    $from = package_path($item['from']);
+    $module = $item['to_module'];
+    if (!file_exists($from)) {
+        finding("language: $from is not in the package");
+        continue;
+    }
+    $base = $module === 'application' ? 'custom/Extension/application/Ext' : "custom/Extension/modules/$module/Ext";
+    $targets[] = "$base/Language/{$item['language']}.{$installdefs['id']}.php";
+    $loaded = include_isolated($from, array('mod_strings', 'app_list_strings', 'app_strings'));
+    if ($module === 'application') {
+        $strings['application'] = $loaded['app_list_strings'];
+        foreach (array_keys($loaded['app_list_strings']) as $list) {
+            if (!in_array($list, array('moduleList', 'moduleListSingular'), true) && strpos($list, 'scrm_') !== 0) {
+                finding("language: app_list_strings['$list'] must be named scrm_*");
+            }
+        }
+    } else {
+        $strings[$module] = $loaded['mod_strings'];
+        foreach (array_keys($loaded['mod_strings']) as $label) {
+            if (strpos($label, 'LBL_SCRM_') !== 0) {
+                finding("language: $label added to $module must start with LBL_SCRM_");
+            }
+        }
+    }
+}
+foreach (isset($installdefs['post_uninstall']) ? $installdefs['post_uninstall'] : array() as $script) {
+    if (!file_exists(package_path($script))) {
+        finding("post_uninstall: $script is not in the package");
+    }
+}
+foreach ($targets as $target) {
+    if (strpos($target, 'custom/') !== 0 && strpos($target, 'modules/SCRM_') !== 0) {
+        finding("target: $target is outside custom/ and modules/SCRM_*");
+    }
+    if (strpos($target, 'custom/Extension/') === 0 && stripos(basename($target), 'scrm') === false) {
+        finding("target: $target has no scrm in its name");
+    }
+}
+
+require __DIR__ . '/check_references.php';
+
+scrm_test_output(array(
+    'findings' => $findings,
+    'targets' => $targets,
+    'version' => $manifest['version'],
+    'accepts' => $accepts,
+));

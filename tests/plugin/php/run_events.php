@@ -1,0 +1,97 @@
+<?php
+/*
+ * Drives SCRM_ChangeNotifier the way SuiteCRM does: the hook fragment is loaded, each hook
+ * entry's file is included by its SuiteCRM-relative path from the package root, the class
+ * is instantiated and the method called with a bean. Events leave from the notifier's own
+ * shutdown function; the results are printed by a shutdown function that runs after it.
+ *
+ * stdin: {"package": dir, "settings": {...}, "settings_failure": str|null, "http": {...}|null,
+ *         "current_user_id": str|null, "steps": [...]} (see the tests for the step shapes)
+ */
+
+require __DIR__ . '/stubs.php';
+
+$scenario = scrm_test_input();
+$package = $scenario['package'];
+chdir($package);
+Administration::$table = isset($scenario['settings']) ? $scenario['settings'] : array();
+Administration::$failure = isset($scenario['settings_failure']) ? $scenario['settings_failure'] : null;
+if (!empty($scenario['current_user_id'])) {
+    $GLOBALS['current_user'] = (object) array('id' => $scenario['current_user_id']);
+}
+
+$hook_array = array();
+require 'extensions/logichooks/scrm_change_events.php';
+$results = array();
+register_shutdown_function(function () use (&$results) {
+    register_shutdown_function(function () use (&$results) {
+        scrm_test_output(array('results' => $results, 'cwd_at_exit' => getcwd()));
+    });
+});
+
+function scrm_test_bean(array $spec)
+{
+    $bean = new SugarBean();
+    $bean->module_dir = $spec['module_dir'];
+    $bean->id = isset($spec['id']) ? $spec['id'] : null;
+    $bean->field_defs = isset($spec['field_defs']) ? $spec['field_defs'] : array();
+    $bean->fetched_row = isset($spec['fetched_row']) ? $spec['fetched_row'] : false;
+    $bean->new_with_id = !empty($spec['new_with_id']);
+    foreach (isset($spec['values']) ? $spec['values'] : array() as $name => $value) {
+        $bean->$name = $value;
+    }
+    return $bean;
+}
+
+function scrm_test_call_hooks(array $hook_array, $event, $bean)
+{
+    foreach ($hook_array[$event] as $hook) {
+        list(, , $file, $class, $method) = $hook;
+        include_once $file;
+        $handler = new $class();
+        $handler->$method($bean, $event, '');
+    }
+}
+
+foreach ($scenario['steps'] as $step) {
+    switch ($step['op']) {
+        case 'save':
+            scrm_test_call_hooks($hook_array, 'after_save', scrm_test_bean($step['bean']));
+            $results[] = 'saved';
+            break;
+        case 'delete':
+            scrm_test_call_hooks($hook_array, 'after_delete', scrm_test_bean($step['bean']));
+            $results[] = 'deleted';
+            break;
+        case 'build':
+            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
+            $event = SCRM_ChangeNotifier::buildEvent(
+                scrm_test_bean($step['bean']),
+                $step['action'],
+                isset($step['now']) ? $step['now'] : null,
+                isset($step['event_id']) ? $step['event_id'] : null
+            );
+            $results[] = array('event' => $event, 'body' => SCRM_ChangeNotifier::encode($event));
+            break;
+        case 'sign':
+            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
+            $results[] = SCRM_ChangeNotifier::sign(base64_decode($step['body_b64']), $step['secret']);
+            break;
+        case 'pending':
+            $results[] = SCRM_ChangeNotifier::pending();
+            break;
+        case 'flush':
+            $results[] = SCRM_ChangeNotifier::flush();
+            break;
+        case 'use_http':
+            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
+            SCRM_ChangeNotifier::$http = scrm_test_http($scenario);
+            $results[] = SCRM_ChangeNotifier::$http->transport();
+            break;
+        default:
+            fwrite(STDERR, "unknown step {$step['op']}\n");
+            exit(2);
+    }
+}
+// Like SuiteCRM 8, leave the legacy directory before shutdown: sending must not depend on it.
+chdir(sys_get_temp_dir());

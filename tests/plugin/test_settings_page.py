@@ -1,0 +1,142 @@
+"""Administration -> SocialCRM: admin-only, token-protected, write-only secret, connection test."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from plugin.build import PACKAGE_DIR
+from tests.plugin.conftest import PhpRunner
+from tests.plugin.receiver import Receiver, closed_port_url
+
+SECRET = "a-long-secret-Zoë-🙂-<b>&amp;"
+URL_KEY = "socialcrm_service_url"
+SECRET_KEY = "socialcrm_shared_secret"
+
+
+def stored(secret: str) -> str:
+    return "b64:" + base64.b64encode(secret.encode()).decode()
+
+
+def visit(php: PhpRunner, requests: list[dict[str, Any]], *, table: dict[str, str] | None = None,
+          is_admin: bool = True, **extra: Any) -> dict[str, Any]:
+    out = php.json("settings_page.php", stdin={
+        "package": str(PACKAGE_DIR), "settings": table or {}, "is_admin": is_admin,
+        "http": {"connect": 0.5, "total": 2.0}, "requests": requests, **extra})
+    assert out["problems"] == [], out["problems"]
+    return out
+
+
+def save(url: str, secret: str = "", token: str = "valid") -> dict[str, Any]:  # noqa: S107
+    return {"method": "POST", "token": token,
+            "post": {"scrm_action": "save", "scrm_service_url": url, "scrm_shared_secret": secret}}
+
+
+def test_form_shows_url_and_token_but_never_the_secret(php: PhpRunner) -> None:
+    table = {URL_KEY: "https://crm.example.com", SECRET_KEY: stored(SECRET)}
+    (page,) = visit(php, [{"method": "GET"}], table=table)["pages"]
+    assert 'value="https://crm.example.com"' in page
+    assert 'name="scrm_form_token" value="' in page
+    assert "A secret is set." in page
+    assert 'name="scrm_shared_secret" size="40" maxlength="128" value=""' in page
+    assert SECRET not in page and stored(SECRET) not in page
+    assert "Zoë" not in page
+
+
+def test_saving_stores_url_and_secret_and_the_page_then_hides_it(php: PhpRunner) -> None:
+    out = visit(php, [{"method": "GET"}, save("https://svc.example.com/", SECRET),
+                      {"method": "GET"}])
+    assert out["table"] == {URL_KEY: "https://svc.example.com", SECRET_KEY: stored(SECRET)}
+    _, after_save, later = out["pages"]
+    assert "Settings saved." in after_save
+    assert "A secret is set." in later
+    assert all(SECRET not in page for page in out["pages"])
+
+
+def test_an_empty_secret_field_keeps_the_current_secret(php: PhpRunner) -> None:
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    out = visit(php, [{"method": "GET"}, save("http://new.example.com:8080/base", "")],
+                table=table)
+    assert out["table"] == {URL_KEY: "http://new.example.com:8080/base",
+                            SECRET_KEY: stored(SECRET)}
+
+
+def test_posts_without_this_sessions_token_change_nothing(php: PhpRunner) -> None:
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    for token in ("wrong", "none"):
+        out = visit(php, [{"method": "GET"}, save("https://evil.example.com", "x" * 20, token)],
+                    table=table)
+        assert out["table"] == table, token
+        assert "This form has expired" in out["pages"][1]
+    first_post = visit(php, [save("https://evil.example.com", "x" * 20)], table=table)
+    assert first_post["table"] == table, "no token exists before the form was shown"
+
+
+def test_non_admins_see_a_refusal_and_change_nothing(php: PhpRunner) -> None:
+    table = {URL_KEY: "https://old.example.com"}
+    out = visit(php, [{"method": "GET"}, save("https://evil.example.com", "x" * 20)],
+                table=table, is_admin=False)
+    assert out["table"] == table
+    assert all("Only administrators" in page for page in out["pages"])
+    assert all("<form" not in page for page in out["pages"])
+    assert out["session_keys"] == []
+
+
+def test_bad_urls_and_short_secrets_are_refused(php: PhpRunner) -> None:
+    for url, secret, message in [
+        ("ftp://files.example.com", "", "must start with http"),
+        ("https://user:pass@svc.example.com", "", "must start with http"),
+        ("https://svc.example.com/?x=1", "", "must start with http"),
+        ("not a url", "", "must start with http"),
+        ("https://svc.example.com", "short", "16 to 128 characters"),
+        ("https://svc.example.com", "y" * 129, "16 to 128 characters"),
+    ]:
+        out = visit(php, [{"method": "GET"}, save(url, secret)])
+        assert out["table"] == {}, url
+        assert message in out["pages"][1]
+
+
+def test_typed_values_are_escaped_in_the_page(php: PhpRunner) -> None:
+    out = visit(php, [{"method": "GET"}, save('https://x"><script>alert(1)</script>')])
+    assert "<script>" not in out["pages"][1]
+    assert "&lt;script&gt;" in out["pages"][1]
+
+
+def test_connection_test_calls_health_and_shows_the_escaped_answer(php: PhpRunner,
+                                                                   receiver: Receiver) -> None:
+    receiver.answer = b'{"status":"ok","note":"<b>fine</b>"}'
+    out = visit(php, [{"method": "GET"},
+                      {"method": "POST", "post": {"scrm_action": "test",
+                                                  "scrm_service_url": receiver.url}}])
+    page = out["pages"][1]
+    assert "The service answered: HTTP 200" in page
+    assert "&lt;b&gt;fine&lt;/b&gt;" in page
+    assert [(r.method, r.path) for r in receiver.received] == [("GET", "/health")]
+    assert out["table"] == {}, "testing does not save"
+
+
+def test_connection_test_uses_the_saved_url_and_reports_errors(php: PhpRunner,
+                                                               receiver: Receiver) -> None:
+    receiver.status = 503
+    out = visit(php, [{"method": "GET"},
+                      {"method": "POST", "post": {"scrm_action": "test", "scrm_service_url": ""}}],
+                table={URL_KEY: receiver.url, SECRET_KEY: stored(SECRET)})
+    assert "The service answered: HTTP 503" in out["pages"][1]
+    assert len(receiver.received) == 1
+    assert "authorization" not in receiver.received[0].headers
+    assert SECRET.encode() not in receiver.received[0].body
+
+
+def test_connection_test_reports_an_unreachable_service(php: PhpRunner) -> None:
+    out = visit(php, [{"method": "GET"},
+                      {"method": "POST", "post": {"scrm_action": "test",
+                                                  "scrm_service_url": closed_port_url()}}])
+    assert "The service could not be reached:" in out["pages"][1]
+
+
+def test_unreadable_settings_show_an_empty_form_and_log_without_secrets(php: PhpRunner) -> None:
+    out = visit(php, [{"method": "GET"}, save("https://svc.example.com", SECRET)],
+                settings_failure="database is down")
+    assert "The settings could not be saved" in out["pages"][1]
+    assert any(level == "error" for level, _ in out["log"])
+    assert all(SECRET not in message for _, message in out["log"])
