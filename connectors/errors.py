@@ -18,6 +18,7 @@ class, never on status codes or message text:
 * ``ApiVersionRetiredError``: the configured API version is gone; change ``setting``.
 * ``ObjectDeletedError`` (a ``NotFoundError``): record the deletion.
 * ``TooMuchDataError``: ask again for less (smaller page, fewer fields).
+* ``WebhookRejectedError``: refuse the delivery with ``status``; change nothing.
 
 Messages never contain credentials: a service that echoes a password in an error body
 (SuiteCRM does) is summarised, not quoted.
@@ -114,3 +115,8 @@ class ConflictError(ConnectorError):
 
 class BadResponseError(ConnectorError):
     """The answer could not be understood (not JSON, or not the documented shape)."""
+
+
+class WebhookRejectedError(ConnectorError):
+    """An incoming webhook request we must refuse (bad signature, wrong verify token);
+    ``status`` is the HTTP answer to give. Nothing of the request may be processed."""

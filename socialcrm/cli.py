@@ -33,15 +33,7 @@ class SecretsFilter(logging.Filter):
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(
-        SecretsFilter(
-            [
-                settings.suitecrm_client_secret or "",
-                settings.suitecrm_password_client_secret or "",
-                settings.secret_key or "",
-            ]
-        )
-    )
+    handler.addFilter(SecretsFilter(settings.secret_values()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

@@ -16,6 +16,7 @@ Two modes follow from ``SUITECRM_URL``:
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import connectors.sandbox.facebook as facebook_sandbox
+import connectors.sandbox.linkedin as linkedin_sandbox
 from connectors.sandbox.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
 
 # Demo mode talks to the embedded SuiteCRM sandbox with its seeded OAuth2 clients (public
@@ -74,6 +77,17 @@ def _secret_key(raw: str) -> str:
     return raw
 
 
+def _pattern(regex: str, example: str) -> Callable[[str], str]:
+    compiled = re.compile(regex)
+
+    def parse(raw: str) -> str:
+        if not compiled.fullmatch(raw):
+            raise ValueError(f"must look like {example}")
+        return raw
+
+    return parse
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -119,9 +133,34 @@ OPTIONS: tuple[Option, ...] = (
     Option("SOCIALCRM_HTTP_TIMEOUT", "http_timeout", _positive_float, 10.0,
            "Seconds before any outbound HTTP call gives up (connect and read)."),
     Option("SOCIALCRM_SANDBOX_PORT", "sandbox_port", _port, 8180,
-           "Port of the embedded SuiteCRM sandbox in demo mode (0 picks a free one)."),
+           "Demo mode: the SuiteCRM sandbox listens on this port, the Facebook sandbox on "
+           "the next and the LinkedIn sandbox on the one after (0: free ports)."),
     Option("SOCIALCRM_LOG_LEVEL", "log_level", _log_level, "INFO",
            "DEBUG, INFO, WARNING or ERROR."),
+    Option("FACEBOOK_GRAPH_URL", "facebook_graph_url", _url(("http", "https")), None,
+           "Graph API host. Unset: `https://graph.facebook.com`, or the Facebook sandbox "
+           "in demo mode."),
+    Option("FACEBOOK_GRAPH_VERSION", "facebook_graph_version", _pattern(r"v\d+\.\d+", "v25.0"),
+           "v25.0", "Graph API version every call uses. When Meta retires it, syncs stop "
+           "with an error that names this setting; a warning is logged while it is old."),
+    Option("FACEBOOK_APP_ID", "facebook_app_id", _text, None,
+           "Meta app id (long-lived token exchange, token inspection)."),
+    Option("FACEBOOK_APP_SECRET", "facebook_app_secret", _text, None,
+           "Meta app secret: `appsecret_proof` on every call and the webhook signature "
+           "(`X-Hub-Signature-256`) check.", secret=True),
+    Option("FACEBOOK_VERIFY_TOKEN", "facebook_verify_token", _text, None,
+           "Token Meta echoes in the webhook subscription handshake (`hub.verify_token`).",
+           secret=True),
+    Option("LINKEDIN_API_URL", "linkedin_api_url", _url(("http", "https")), None,
+           "LinkedIn REST host. Unset: `https://api.linkedin.com`, or the LinkedIn sandbox "
+           "in demo mode."),
+    Option("LINKEDIN_VERSION", "linkedin_version", _pattern(r"\d{6}(\.\d{2})?", "202610"),
+           "202610", "`LinkedIn-Version` header (YYYYMM) every call sends. A retired version "
+           "stops syncs with an error that names this setting."),
+    Option("LINKEDIN_CLIENT_ID", "linkedin_client_id", _text, None, "LinkedIn app client id."),
+    Option("LINKEDIN_CLIENT_SECRET", "linkedin_client_secret", _text, None,
+           "LinkedIn app client secret: webhook validation (`challengeCode`) and "
+           "`X-LI-Signature` checks.", secret=True),
 )
 
 _REQUIRED_WHEN_CONNECTED = (
@@ -148,6 +187,15 @@ class Settings:
     http_timeout: float = 10.0
     sandbox_port: int = 8180
     log_level: str = "INFO"
+    facebook_graph_url: str | None = None
+    facebook_graph_version: str = "v25.0"
+    facebook_app_id: str | None = None
+    facebook_app_secret: str | None = field(default=None, repr=False)
+    facebook_verify_token: str | None = field(default=None, repr=False)
+    linkedin_api_url: str | None = None
+    linkedin_version: str = "202610"
+    linkedin_client_id: str | None = None
+    linkedin_client_secret: str | None = field(default=None, repr=False)
 
     @property
     def suitecrm_base_url(self) -> str:
@@ -182,8 +230,14 @@ class Settings:
                     raise SettingsError(f"{name} is required when SUITECRM_URL is set")
         return settings
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log filter that withholds lines holding one."""
+        return [value for option in OPTIONS if option.secret
+                and (value := getattr(self, option.attr))]
+
     def with_demo_defaults(self) -> Settings:
-        """Fill what demo mode may default: sandbox clients and a persisted secret key."""
+        """Fill what demo mode may default: the sandboxes' clients and app credentials,
+        and a persisted secret key."""
         if not self.demo_mode:
             return self
         changes = {
@@ -196,6 +250,15 @@ class Settings:
                 self.suitecrm_password_client_secret or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET
             ),
             "secret_key": self.secret_key or _demo_secret_key(self.data_dir),
+            "facebook_app_id": self.facebook_app_id or facebook_sandbox.DEMO_APP_ID,
+            "facebook_app_secret": self.facebook_app_secret or facebook_sandbox.DEMO_APP_SECRET,
+            "facebook_verify_token": (
+                self.facebook_verify_token or facebook_sandbox.DEMO_VERIFY_TOKEN
+            ),
+            "linkedin_client_id": self.linkedin_client_id or linkedin_sandbox.CLIENT_ID,
+            "linkedin_client_secret": (
+                self.linkedin_client_secret or linkedin_sandbox.CLIENT_SECRET
+            ),
         }
         current = {f.name: getattr(self, f.name) for f in fields(self)}
         return Settings(**{**current, **changes})

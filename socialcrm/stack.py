@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import redis
 
+import connectors.sandbox.facebook as facebook_sandbox
+import connectors.sandbox.linkedin as linkedin_sandbox
 from connectors.sandbox.suitecrm import SuiteCRMSandbox
-from connectors.suitecrm import SuiteCRMClient
+from socialcrm import clients
 from socialcrm.settings import Settings
 from workers.redis_server import EmbeddedRedis
 
@@ -70,10 +72,11 @@ def start_system(settings: Settings) -> RunningSystem:
             endpoints.append(Endpoint("SuiteCRM", suitecrm_url,
                                       "sandbox, seeded demo data; reps log in as "
                                       "sally / sally-Passw0rd"))
+            endpoints += _start_social_sandboxes(settings, stack)
         else:
             suitecrm_url = settings.suitecrm_base_url
             endpoints.append(Endpoint("SuiteCRM", suitecrm_url, "connected"))
-        user = _check_suitecrm(settings, suitecrm_url)
+        user = clients.suitecrm_service(settings, suitecrm_url).current_user().user_name
         log.info("SuiteCRM answers at %s as %s", suitecrm_url, user)
     except BaseException:
         stack.close()
@@ -89,8 +92,28 @@ def _check_redis(url: str) -> None:
         client.close()
 
 
-def _check_suitecrm(settings: Settings, url: str) -> str:
-    client = SuiteCRMClient.service_account(
-        url, settings.suitecrm_client_id or "", settings.suitecrm_client_secret or "",
-        timeout=settings.http_timeout)
-    return client.current_user().user_name
+def _start_social_sandboxes(settings: Settings, stack: ExitStack) -> list[Endpoint]:
+    """Demo mode: the Facebook and LinkedIn sandboxes, each checked through its client."""
+    base = settings.sandbox_port
+
+    def port(offset: int) -> int:
+        return base + offset if base else 0
+
+    graph = stack.enter_context(facebook_sandbox.FacebookSandbox(
+        port=port(1), seed=True, app_id=settings.facebook_app_id or "",
+        app_secret=settings.facebook_app_secret or "",
+        verify_token=settings.facebook_verify_token or ""))
+    page = clients.facebook(settings, access_token=graph.page_token, base_url=graph.url)
+    next(iter(page.iter_posts(graph.page_id)))
+    rest = stack.enter_context(linkedin_sandbox.LinkedInSandbox(
+        port=port(2), seed=True, client_secret=settings.linkedin_client_secret or "",
+        quiet=True))
+    organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
+                                    base_url=rest.url)
+    next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
+    return [
+        Endpoint("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
+                 f"Page {graph.page_id}"),
+        Endpoint("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
+                 f"{linkedin_sandbox.ORGANIZATION_URN}"),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from socialcrm.commands.sandbox_facebook import facebook_command, facebook_webhook_command
+from socialcrm.commands.sandbox_linkedin import linkedin_command, linkedin_webhook_command
+
 
 @click.group("sandbox")
 def sandbox_group() -> None:
@@ -34,3 +37,14 @@ def suitecrm_command(host: str, port: int, seed: bool, token_ttl: int, with_plug
         pass
     finally:
         sandbox.stop()
+
+
+@sandbox_group.group("send-webhook")
+def send_webhook_group() -> None:
+    """Post a correctly signed webhook delivery to any URL (demo and tests)."""
+
+
+sandbox_group.add_command(facebook_command)
+sandbox_group.add_command(linkedin_command)
+send_webhook_group.add_command(facebook_webhook_command)
+send_webhook_group.add_command(linkedin_webhook_command)

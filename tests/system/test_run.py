@@ -57,6 +57,10 @@ def test_socialcrm_run_prints_where_it_listens_and_stops_on_ctrl_c(tmp_path):
         assert redis.Redis.from_url(redis_url).ping()
         answer = requests.get(f"{suitecrm_url}/Api/V8/meta/modules", timeout=10)
         assert answer.status_code == 401  # a real OAuth2-protected API answers
+        graph_url = re.search(r"Facebook:\s+(\S+)", output).group(1)
+        assert requests.get(f"{graph_url}/v25.0/me", timeout=10).status_code in (400, 401)
+        linkedin_url = re.search(r"LinkedIn:\s+(\S+)", output).group(1)
+        assert requests.get(f"{linkedin_url}/rest/posts", timeout=10).status_code in (400, 401)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

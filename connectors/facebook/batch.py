@@ -1,0 +1,172 @@
+"""Graph batch requests: up to 50 reads in one HTTP call.
+
+Reading many objects one request each is what makes Page connectors slow and quota
+hungry. ``run_batch`` sends ``POST /`` with ``batch=[...]`` in chunks of 50, decodes each
+item's own ``{code, headers, body}``, maps each item's error with the same rules as a
+whole response and feeds each item's usage headers to the governor. Items that came back
+``null`` (Graph did not run them), failed transiently, or were throttled with a wait the
+retry policy accepts are re-sent (reads only) until the policy's attempts run out.
+
+``follow_all`` builds on it: given the ``next`` links of many listings (the remaining
+comment pages of many posts, say), it reads them all, one batch per round, until no
+listing has a ``next`` left.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from connectors.errors import (
+    BadResponseError,
+    ConnectorError,
+    ObjectDeletedError,
+    RateLimitedError,
+    TooMuchDataError,
+    UnavailableError,
+)
+from connectors.facebook.errors import SERVICE, graph_error
+from connectors.facebook.fields import Query
+from connectors.facebook.pagination import CursorGuard, Page, parse_page
+
+if TYPE_CHECKING:
+    from connectors.facebook.graph import GraphApi
+
+MAX_BATCH = 50
+BATCH_ENDPOINT = "POST /batch"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRequest:
+    method: str
+    relative_url: str
+    body: str | None = None  # url-encoded form body for POST items
+
+    def as_json(self) -> dict[str, str]:
+        item = {"method": self.method, "relative_url": self.relative_url}
+        if self.body is not None:
+            item["body"] = self.body
+        return item
+
+
+def _chunks(items: Sequence[int], size: int) -> list[Sequence[int]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _decode_item(item: Mapping[str, Any], label: str) -> tuple[int, dict[str, str], Any]:
+    try:
+        status = int(item["code"])
+        headers = {str(h["name"]): str(h["value"]) for h in item.get("headers") or []}
+        body = json.loads(item["body"]) if item.get("body") else None
+    except (KeyError, TypeError, ValueError):
+        raise BadResponseError(f"{label}: malformed batch item", service=SERVICE) from None
+    return status, headers, body
+
+
+def _item_result(graph: GraphApi, item: Mapping[str, Any], label: str) -> Any:
+    """One batch item's body, or the typed error it carries (usage headers observed)."""
+    status, headers, body = _decode_item(item, label)
+    observe = getattr(graph.governor, "observe", None)
+    if observe is not None:
+        observe(headers, merge=True)
+    error = graph_error(status, body, headers, endpoint=label,
+                        throttle_wait=graph.throttle_wait)
+    return error if error is not None else body
+
+
+def run_batch(graph: GraphApi, requests: Sequence[BatchRequest], *,
+              label: str = "batch item") -> list[Any]:
+    """Each request's decoded body, or the ``ConnectorError`` it answered, in order."""
+    results: list[Any] = [None] * len(requests)
+    pending = list(range(len(requests)))
+    idempotent = all(r.method == "GET" for r in requests)
+    attempt = 0
+    while pending:
+        attempt += 1
+        unanswered: list[int] = []
+        throttle_wait = 0.0
+        for chunk in _chunks(pending, MAX_BATCH):
+            payload = json.dumps([requests[i].as_json() for i in chunk])
+            answer = graph.post("", {"batch": payload, "include_headers": "true"},
+                                endpoint=BATCH_ENDPOINT, idempotent=idempotent)
+            if not isinstance(answer, list) or len(answer) != len(chunk):
+                raise BadResponseError("batch answer does not match the request",
+                                       service=SERVICE)
+            for index, item in zip(chunk, answer, strict=True):
+                if item is None:
+                    unanswered.append(index)
+                    continue
+                outcome = _item_result(graph, item, label)
+                results[index] = outcome
+                if isinstance(outcome, RateLimitedError):
+                    wait = graph.transport.retry.delay(attempt, outcome.retry_after)
+                    if wait is not None and idempotent:
+                        unanswered.append(index)
+                        throttle_wait = max(throttle_wait, wait)
+                elif isinstance(outcome, UnavailableError) and idempotent:
+                    unanswered.append(index)
+        pending = unanswered
+        if pending:
+            wait = graph.transport.retry.delay(attempt, None)
+            if wait is None:
+                for index in pending:
+                    if not isinstance(results[index], ConnectorError):
+                        results[index] = UnavailableError(
+                            f"{label}: Graph never ran this batch item", service=SERVICE,
+                            attempts=attempt)
+                break
+            graph.transport.sleep(max(wait, throttle_wait))
+    return results
+
+
+def follow_all(
+    graph: GraphApi,
+    starts: Mapping[str, tuple[str, Mapping[str, str]]],
+    query: Query,
+    on_page: Callable[[str, Page], None],
+    *,
+    label: str,
+) -> set[str]:
+    """Read every page of many listings; return the keys whose object was deleted.
+
+    ``starts`` maps a key (a post id, say) to the (path, params) of its next page.
+    Each round sends one batch item per listing still open. An item that answers
+    "reduce the amount of data" is asked again smaller; a deleted object (100/33) ends
+    its listing and is reported; any other error is raised.
+    """
+    open_: dict[str, tuple[str, dict[str, str]]] = {
+        key: (path, {**params, **query.params()}) for key, (path, params) in starts.items()
+    }
+    queries = dict.fromkeys(open_, query)
+    guards = {key: CursorGuard(f"{label} {key}") for key in open_}
+    for key, (_, params) in open_.items():
+        guards[key].check(params)
+    deleted: set[str] = set()
+    while open_:
+        keys = list(open_)
+        items = [BatchRequest("GET", graph.relative(*open_[key])) for key in keys]
+        answers = run_batch(graph, items, label=label)
+        for key, answer in zip(keys, answers, strict=True):
+            path, params = open_.pop(key)
+            if isinstance(answer, ObjectDeletedError):
+                deleted.add(key)
+                continue
+            if isinstance(answer, TooMuchDataError):
+                smaller = queries[key].smaller()
+                if smaller is None:
+                    raise answer
+                queries[key] = smaller
+                open_[key] = (path, {**params, **smaller.params()})
+                continue
+            if isinstance(answer, ConnectorError):
+                raise answer
+            page = parse_page(answer, label)
+            on_page(key, page)
+            if page.next:
+                next_path, next_params = graph.split_next(page.next)
+                next_params.update(queries[key].params())
+                guards[key].check(next_params)
+                open_[key] = (next_path, next_params)
+    return deleted

@@ -1,0 +1,40 @@
+"""LinkedIn REST API connector: client, typed records, webhooks, throttling."""
+
+from connectors.linkedin.client import LinkedInClient
+from connectors.linkedin.records import (
+    FollowerGain,
+    FollowerStatistics,
+    LeadConsent,
+    LeadForm,
+    LeadQuestion,
+    ObjectDeletion,
+)
+from connectors.linkedin.throttle import ThrottleGovernor, ThrottleRule
+from connectors.linkedin.timewindows import TimeWindow
+from connectors.linkedin.webhooks import (
+    DEFAULT_SIGNATURE_PREFIX,
+    SIGNATURE_HEADER,
+    challenge_response,
+    parse_notifications,
+    signature,
+    verify_signature,
+)
+
+__all__ = [
+    "DEFAULT_SIGNATURE_PREFIX",
+    "SIGNATURE_HEADER",
+    "FollowerGain",
+    "FollowerStatistics",
+    "LeadConsent",
+    "LeadForm",
+    "LeadQuestion",
+    "LinkedInClient",
+    "ObjectDeletion",
+    "ThrottleGovernor",
+    "ThrottleRule",
+    "TimeWindow",
+    "challenge_response",
+    "parse_notifications",
+    "signature",
+    "verify_signature",
+]

@@ -1,0 +1,147 @@
+"""Organization posts, their comment threads, reactions, and replying as the organization.
+
+Reactions summary: ``reaction_summaries`` reads ``/rest/socialMetadata`` (counts per
+reaction type, already aggregated by LinkedIn, up to ``batch_size`` posts per call with
+a ``List(...)`` batch get). ``counted_reactions`` pages through
+``/rest/reactions/(entity:...)`` and counts them itself: one call per ``page_size``
+reactions, kept for when the individual reactors are wanted or socialMetadata is not
+granted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from connectors.errors import BadResponseError
+from connectors.linkedin import parse
+from connectors.linkedin.base import LinkedInBase
+from connectors.linkedin.pagination import Listing
+from connectors.linkedin.records import ObjectDeletion
+from connectors.linkedin.sweep import CommentSweep
+from connectors.linkedin.urns import (
+    comment_parts,
+    encode,
+    is_urn,
+    organization_urn,
+    record,
+    restli_list,
+)
+from connectors.social import ReactionSummary, SocialComment, SocialPost
+
+
+def _comment_key(comment: SocialComment) -> str:
+    return comment.external_id
+
+
+class ContentMixin(LinkedInBase):
+    def posts(self, organization: str | int, *, start: int = 0,
+              sort_by: str = "LAST_MODIFIED") -> Listing[SocialPost]:
+        """Every post the organization authored, most recently modified first.
+
+        With ``LAST_MODIFIED`` a post edited *during* the sweep jumps to the front and
+        is read by the next incremental sweep (it is newer than the watermark); pass
+        ``sort_by="CREATED"`` for a full backfill that edits cannot reorder.
+        """
+        if sort_by not in {"LAST_MODIFIED", "CREATED"}:
+            raise ValueError("sort_by must be LAST_MODIFIED or CREATED")
+        author = organization_urn(organization)
+        params = {"q": "author", "author": author, "sortBy": sort_by}
+        return self._listing("posts", "/rest/posts", params, "/rest/posts", parse.post,
+                             lambda p: p.external_id, start=start)
+
+    def post(self, urn: str) -> SocialPost:
+        """One post; ``ObjectDeletedError`` when it was deleted."""
+        data = self._get(f"/rest/posts/{encode(urn)}", {}, "/rest/posts/{urn}", urn)
+        return parse.post(data)
+
+    def comments(self, object_urn: str, *, post_urn: str | None = None,
+                 start: int = 0) -> Listing[SocialComment]:
+        """Comments on a post, or replies to a comment (pass the comment URN).
+
+        ``post_urn`` is what the records name as their post; for replies without it,
+        the activity inside the comment URN is used. ``ObjectDeletedError`` when
+        ``object_urn`` was deleted.
+        """
+        parent = object_urn if object_urn.startswith("urn:li:comment:") else None
+        if post_urn is None:
+            post_urn = comment_parts(object_urn)[0] if parent else object_urn
+
+        def parse_one(element: Mapping[str, Any]) -> SocialComment:
+            return parse.comment(element, post_urn=post_urn, parent_urn=parent)
+
+        path = f"/rest/socialActions/{encode(object_urn)}/comments"
+        return self._listing("comments", path, {}, "/rest/socialActions/{urn}/comments",
+                             parse_one, _comment_key, object_urn=object_urn, start=start)
+
+    def comment_sweep(self, post_urns: Iterable[str]) -> CommentSweep:
+        """Every comment *and reply* of these posts, resumable, deletions reported."""
+        return CommentSweep(self.comments, post_urns)
+
+    def reply(self, target_urn: str, text: str, *, organization: str | int,
+              post_urn: str | None = None) -> SocialComment:
+        """Comment as the organization: on a post, or as a reply to a comment.
+
+        A reply is created on the comment itself (``socialActions/{comment}/comments``)
+        with ``object`` = the activity and ``parentComment`` = the comment, as LinkedIn
+        documents for nested comments. Not retried after a 5xx (the comment may exist).
+        """
+        if not text.strip():
+            raise ValueError("a reply needs text")
+        actor = organization_urn(organization)
+        body: dict[str, Any] = {"actor": actor, "message": {"text": text}}
+        if target_urn.startswith("urn:li:comment:"):
+            activity, _ = comment_parts(target_urn)
+            body |= {"object": activity, "parentComment": target_urn}
+        else:
+            body["object"] = target_urn
+        path = f"/rest/socialActions/{encode(target_urn)}/comments"
+        response = self._post(path, body, "/rest/socialActions/{urn}/comments", target_urn)
+        data = dict(self._json(response))
+        if "commentUrn" not in data and "$URN" not in data:
+            created_id = response.headers.get("x-restli-id") or data.get("id")
+            if not created_id:
+                raise BadResponseError("LinkedIn created a comment but named no id",
+                                       service="linkedin", status=response.status_code)
+            data |= {"commentUrn": f"urn:li:comment:({body['object']},{created_id})",
+                     "actor": actor, "message": body["message"],
+                     "parentComment": body.get("parentComment")}
+        data.setdefault("created", {"time": int(self.clock().timestamp() * 1000)})
+        return parse.comment(data, post_urn=post_urn or body["object"],
+                             parent_urn=body.get("parentComment"))
+
+    def reaction_summary(self, urn: str) -> ReactionSummary:
+        data = self._get(f"/rest/socialMetadata/{encode(urn)}", {},
+                         "/rest/socialMetadata/{urn}", urn)
+        return parse.social_metadata(data, urn)
+
+    def reaction_summaries(self, urns: Iterable[str]
+                           ) -> Iterator[ReactionSummary | ObjectDeletion]:
+        """Summaries for many posts/comments, ``batch_size`` per call (BATCH_GET)."""
+        pending = list(dict.fromkeys(urns))
+        for offset in range(0, len(pending), self.batch_size):
+            chunk = pending[offset:offset + self.batch_size]
+            data = self._get("/rest/socialMetadata", {"ids": restli_list(chunk)},
+                             "/rest/socialMetadata")
+            results = {unquote(k): v for k, v in (data.get("results") or {}).items()}
+            errors = {unquote(k): v for k, v in (data.get("errors") or {}).items()}
+            for urn in chunk:
+                if urn in results:
+                    yield parse.social_metadata(results[urn], urn)
+                    continue
+                status = (errors.get(urn) or {}).get("status", 404)
+                if status not in (404, 410):
+                    raise BadResponseError(f"LinkedIn could not read {urn}: {errors[urn]}",
+                                           service="linkedin", status=int(status))
+                kind = "comment" if urn.startswith("urn:li:comment:") else "post"
+                yield ObjectDeletion(object_id=urn, kind=kind)
+
+    def counted_reactions(self, urn: str) -> ReactionSummary:
+        if not is_urn(urn):
+            raise ValueError(f"not a LinkedIn URN: {urn!r}")
+        path = f"/rest/reactions/{record(entity=urn)}"
+        listing = self._listing("reactions", path, {"q": "entity", "sortBy": "CHRONOLOGICAL"},
+                                "/rest/reactions/(entity)", lambda e: e,
+                                lambda e: str(parse.required(e, "id")), object_urn=urn)
+        return parse.counted_reactions(urn, listing)

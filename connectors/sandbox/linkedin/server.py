@@ -1,0 +1,146 @@
+"""``LinkedInSandbox``: the LinkedIn REST stand-in served over real HTTP on loopback.
+
+``LinkedInSandbox(port=0).start()`` serves on a free port from a background thread
+(werkzeug's threaded server); ``serve_forever()`` blocks for the CLI. The methods below
+change modes directly; the same is available over HTTP under ``/__sandbox__/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from connectors.sandbox.linkedin import api_content, api_leads, api_stats, control, guard
+from connectors.sandbox.linkedin.seed import (
+    DEFAULT_RNG_SEED,
+    ORGANIZATION_NAME,
+    ORGANIZATION_URN,
+    SeedPlan,
+)
+from connectors.sandbox.linkedin.seed import seed as seed_state
+from connectors.sandbox.linkedin.state import CLIENT_SECRET, SandboxState
+from connectors.sandbox.linkedin.web import EXTENSION
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access-log line per request (tests and benchmarks make thousands)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+def create_app(state: SandboxState) -> Flask:
+    app = Flask("linkedin_sandbox")
+    app.extensions[EXTENSION] = state
+    guard.install(app)
+    for module in (api_content, api_leads, api_stats, control):
+        app.register_blueprint(module.blueprint)
+    return app
+
+
+class LinkedInSandbox:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        seed: bool = True,
+        client_secret: str = CLIENT_SECRET,
+        rng_seed: int = DEFAULT_RNG_SEED,
+        min_version: str = "202411",
+        max_version: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        plan: SeedPlan | None = None,
+        organization: str = ORGANIZATION_URN,
+        quiet: bool = False,
+    ) -> None:
+        clock = clock or (lambda: datetime.now(UTC))
+        self.host = host
+        self.port = port
+        self.quiet = quiet
+        self.state = SandboxState(
+            organization=organization, organization_name=ORGANIZATION_NAME,
+            client_secret=client_secret, min_version=min_version,
+            max_version=max_version or f"{clock():%Y%m}", clock=clock, rng_seed=rng_seed,
+        )
+        if seed:
+            seed_state(self.state, plan or SeedPlan())
+        self.app = create_app(self.state)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def bind(self) -> BaseWSGIServer:
+        """Open the listening socket now (so ``url`` knows a port chosen with 0)."""
+        if self._server is None:
+            handler = _QuietHandler if self.quiet else None
+            self._server = make_server(self.host, self.port, self.app, threaded=True,
+                                       request_handler=handler)
+            self.port = self._server.server_port
+        return self._server
+
+    def start(self) -> LinkedInSandbox:
+        server = self.bind()
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                                        name="linkedin-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.bind().serve_forever()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> LinkedInSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- modes -----------------------------------------------------------------------
+
+    def throttle(self, calls: int = 1, *, after: int = 0, daily: bool = False,
+                 retry_after: str | None = None, path_prefix: str = "/rest/") -> None:
+        """Answer the next ``calls`` API requests (after ``after`` pass) with 429/101."""
+        control.set_throttle(self.state, calls=calls, after=after, daily=daily,
+                             retry_after=retry_after, path_prefix=path_prefix)
+
+    def outage(self, calls: int = 1, *, after: int = 0, status: int = 503) -> None:
+        """Answer the next ``calls`` API requests (after ``after`` pass) with ``status``."""
+        control.set_outage(self.state, calls=calls, after=after, status=status)
+
+    def set_paging(self, **options: Any) -> None:
+        """``irregular``, ``total``, ``page_cap``, ``max_count`` (see ``state.Paging``)."""
+        control.set_paging(self.state, **options)
+
+    def delete(self, urn: str) -> None:
+        control.delete(self.state, urn)
+
+    def set_token(self, token: str, *, state: str = "valid",
+                  scopes: list[str] | None = None) -> None:
+        control.set_token(self.state, token, state=state, scopes=scopes)
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        with self.state.lock:
+            return list(self.state.requests)
+
+    def clear_requests(self) -> None:
+        with self.state.lock:
+            self.state.requests.clear()

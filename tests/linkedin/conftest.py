@@ -1,0 +1,83 @@
+"""LinkedIn fixtures: a real sandbox over HTTP per test and a client with a fake clock.
+
+The clock is shared by the client's throttle governor and its ``sleep``: sleeping
+advances it, so waits are recorded and checked without the tests ever waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from connectors.linkedin import LinkedInClient
+from connectors.sandbox.linkedin import CLIENT_SECRET, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
+from connectors.transport import CallCounter, RetryPolicy
+
+VERSION = "202610"
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC)
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture()
+def sandbox() -> Iterator[LinkedInSandbox]:
+    with LinkedInSandbox(quiet=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def big_sandbox() -> Iterator[LinkedInSandbox]:
+    """200 posts x 25 first-level comments (5,000) plus replies; read-only tests."""
+    plan = SeedPlan(posts=200, comments_per_post=25, reply_ratio=0.1, lead_responses=10)
+    with LinkedInSandbox(plan=plan, quiet=True) as server:
+        yield server
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+MakeClient = Callable[..., LinkedInClient]
+
+
+@pytest.fixture()
+def make_client(sandbox: LinkedInSandbox, clock: FakeClock) -> MakeClient:
+    def make(server: LinkedInSandbox | None = None, **options: Any) -> LinkedInClient:
+        settings: dict[str, Any] = {
+            "access_token": SANDBOX_TOKEN,
+            "version": VERSION,
+            "base_url": (server or sandbox).url,
+            "client_id": "sandbox-linkedin-client",
+            "client_secret": CLIENT_SECRET,
+            "retry": RetryPolicy(jitter=lambda: 0.0),
+            "sleep": clock.sleep,
+            "clock": clock,
+            "counter": CallCounter(),
+            "page_size": 10,
+        }
+        settings.update(options)
+        return LinkedInClient(**settings)
+
+    return make
+
+
+@pytest.fixture()
+def client(make_client: MakeClient) -> LinkedInClient:
+    return make_client()
