@@ -3,14 +3,18 @@
 Usage::
 
     crm = SuiteCRMClient.service_account(url, client_id, client_secret)
-    for contact in crm.iterate("Contacts", filter=Filter.where(date_modified__gt=since),
-                               sort="date_modified"):
+    changed = crm.changes("Contacts", since)      # keyset walk: nothing skipped
+    for contact in changed:
+        ...
+    save(changed.watermark)                       # resume from here next time
+    for lead in crm.iterate("Leads", filter=Filter.where(status="New")):  # a snapshot
         ...
     rep = SuiteCRMClient.login(url, pw_client_id, pw_client_secret, "sally", password)
     rep.create("Calls", {"name": "Follow-up", "date_start": datetime.now(UTC), ...})
 """
 
 from connectors.suitecrm.auth import ClientCredentials, PasswordClient, TokenManager
+from connectors.suitecrm.changes import ChangeIterator
 from connectors.suitecrm.client import SuiteCRMClient
 from connectors.suitecrm.dates import format_date, format_datetime, parse_datetime
 from connectors.suitecrm.query import Condition, Filter
@@ -24,6 +28,7 @@ from connectors.suitecrm.records import (
 )
 
 __all__ = [
+    "ChangeIterator",
     "ClientCredentials",
     "Condition",
     "CurrentUser",

@@ -138,7 +138,12 @@ class TokenManager:
                 "client_secret": self._client.client_secret,
                 "refresh_token": current.refresh_token,
             }
-        token = request_token(self._transport, form, clock=self._clock)
+        try:
+            token = request_token(self._transport, form, clock=self._clock)
+        except AuthenticationError as exc:
+            if form["grant_type"] == "refresh_token":
+                exc.reason = "expired"  # however SuiteCRM words it, the session is over
+            raise
         self._token = token
         if self._on_token is not None:
             self._on_token(token)  # rotated refresh token: the caller must persist it

@@ -21,33 +21,43 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
 import requests
 
-from connectors.errors import AuthenticationError, BadResponseError, ConflictError
+from connectors.errors import (
+    AuthenticationError,
+    BadResponseError,
+    ConflictError,
+    ConnectorError,
+    NotFoundError,
+    ValidationError,
+)
 from connectors.suitecrm.auth import (
     ClientCredentials,
     PasswordClient,
     TokenManager,
     password_login,
 )
-from connectors.suitecrm.dates import encode_value, is_db_date, is_db_datetime
+from connectors.suitecrm.changes import ChangeIterator
 from connectors.suitecrm.pagination import PageIterator
-from connectors.suitecrm.query import (
-    Filter,
-    fields_param,
-    filter_values,
-    page_params,
-    sort_param,
+from connectors.suitecrm.query import Filter, fields_param, page_params, sort_param
+from connectors.suitecrm.records import (
+    CurrentUser,
+    FieldInfo,
+    ModuleInfo,
+    Page,
+    Record,
+    Token,
+    module_of,
 )
-from connectors.suitecrm.records import CurrentUser, FieldInfo, ModuleInfo, Page, Record, Token
 from connectors.suitecrm.responses import SERVICE, classify_api, json_body
+from connectors.suitecrm.validation import FieldRules
 from connectors.transport import CallCounter, RetryPolicy, Transport
 
 JSON_API = "application/vnd.api+json"
-_LOOKS_LIKE_DATE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})")
 _NEXT_PAGE = re.compile(r"page\[number\]=(\d+)")
 
 
@@ -77,6 +87,7 @@ class SuiteCRMClient:
         self.tokens = TokenManager(self.transport, credentials, token=token,
                                    on_token=on_token, clock=clock)
         self._fields: dict[str, dict[str, FieldInfo]] = {}
+        self.rules = FieldRules(self.fields)
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -109,6 +120,7 @@ class SuiteCRMClient:
         headers = {"Accept": JSON_API}
         if payload is not None:
             headers["Content-Type"] = JSON_API
+        earlier = 0  # attempts already sent with a token that was then rejected
         for attempt in (1, 2):
             access = self.tokens.access_token()
             try:
@@ -117,11 +129,16 @@ class SuiteCRMClient:
                     idempotent=idempotent, params=params, json=payload,
                     headers={**headers, "Authorization": f"Bearer {access}"},
                 )
-            except AuthenticationError:
+            except AuthenticationError as exc:
+                exc.attempts += earlier
                 if attempt == 2:
                     raise
+                earlier = exc.attempts
                 self.tokens.reject(access)  # expired or revoked early: renew once
                 continue
+            except ConnectorError as exc:
+                exc.attempts += earlier  # so callers know an earlier attempt may have landed
+                raise
             return json_body(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -168,15 +185,22 @@ class SuiteCRMClient:
 
     def iterate(self, module: str, *, filter: Filter | None = None, sort: str | None = None,
                 fields: Iterable[str] | None = None, page_size: int = 100) -> PageIterator:
-        """Every matching record, page by page, lazily."""
-        self._check_filter(module, filter)
+        """Every matching record, page by page, lazily (offset paging: for a snapshot;
+        use ``changes`` to follow records that are being modified)."""
+        self.rules.check_query(module, filter, sort)
         return PageIterator(
             lambda number: self._list_page(module, filter, sort, fields, page_size, number))
+
+    def changes(self, module: str, since: datetime, *, fields: Iterable[str] | None = None,
+                page_size: int = 100) -> ChangeIterator:
+        """Records with ``date_modified >= since`` in change order, none skipped while
+        others are modified; ``.watermark`` is the place to resume from."""
+        return ChangeIterator(self, module, since, fields=fields, page_size=page_size)
 
     def _list_page(self, module: str, filter_: Filter | None, sort: str | None,
                    fields: Iterable[str] | None, size: int, number: int
                    ) -> tuple[Page, int | None]:
-        self._check_filter(module, filter_)
+        self.rules.check_query(module, filter_, sort)
         params = [*(filter_.params() if filter_ else []), *fields_param(module, fields),
                   *sort_param(sort), *page_params(size, number)]
         body = self._call("GET", f"Api/V8/module/{_segment(module)}", endpoint="GET /module",
@@ -185,15 +209,21 @@ class SuiteCRMClient:
 
     def create(self, module: str, attributes: Mapping[str, Any], *,
                record_id: str | None = None) -> Record:
-        """Create with a client-chosen id, so that retries can never duplicate."""
+        """Create with a client-chosen id, so that retries can never duplicate.
+
+        A conflict on an id this call generated can only be its own earlier attempt
+        (the answer was lost): the stored record is returned. A conflict on a caller's
+        id is returned too when this call sent more than once, else raised.
+        """
+        generated = record_id is None
         record_id = record_id or str(uuid.uuid4())
         payload = {"data": {"type": module, "id": record_id,
-                            "attributes": self._encode(module, attributes)}}
+                            "attributes": self.rules.encode(module, attributes)}}
         try:
             body = self._call("POST", "Api/V8/module", endpoint="POST /module",
                               idempotent=True, payload=payload)
         except ConflictError as exc:
-            if exc.attempts > 1:  # our own earlier attempt landed; its answer was lost
+            if generated or exc.attempts > 1:
                 return self.get(module, record_id)
             raise
         return Record.from_json(module, body.get("data"))
@@ -203,14 +233,19 @@ class SuiteCRMClient:
             raise ValueError("SuiteCRM silently ignores email1 in an update; "
                              "use replace_email_address()")
         payload = {"data": {"type": module, "id": record_id,
-                            "attributes": self._encode(module, attributes)}}
+                            "attributes": self.rules.encode(module, attributes)}}
         body = self._call("PATCH", "Api/V8/module", endpoint="PATCH /module", idempotent=True,
                           payload=payload)
         return Record.from_json(module, body.get("data"))
 
     def delete(self, module: str, record_id: str) -> None:
-        self._call("DELETE", f"Api/V8/module/{_segment(module)}/{_segment(record_id)}",
-                   endpoint="DELETE /module/{id}", idempotent=True)
+        """Delete; "not found" after a lost answer means the first attempt did it."""
+        try:
+            self._call("DELETE", f"Api/V8/module/{_segment(module)}/{_segment(record_id)}",
+                       endpoint="DELETE /module/{id}", idempotent=True)
+        except NotFoundError as exc:
+            if exc.attempts == 1:
+                raise
 
     def replace_email_address(self, module: str, record_id: str, new_address: str) -> Record:
         """Change a record's primary address by editing its EmailAddresses row.
@@ -233,6 +268,7 @@ class SuiteCRMClient:
     # -- relationships -----------------------------------------------------------------
     def related(self, module: str, record_id: str, link: str, *, filter: Filter | None = None,
                 sort: str | None = None, page_size: int = 20, page: int = 1) -> Page:
+        """Records related through ``link`` (their ``module`` follows their type)."""
         return self._related_page(module, record_id, link, filter, sort, page_size, page)[0]
 
     def iterate_related(self, module: str, record_id: str, link: str, *,
@@ -261,42 +297,20 @@ class SuiteCRMClient:
                    payload={"data": {"type": related_module, "id": related_id}})
 
     def unlink(self, module: str, record_id: str, link: str, related_id: str) -> None:
+        """Unrelate; "not related" after a lost answer means the first attempt did it."""
         path = (f"Api/V8/module/{_segment(module)}/{_segment(record_id)}/relationships/"
                 f"{_segment(link)}/{_segment(related_id)}")
-        self._call("DELETE", path, endpoint="DELETE /module/{id}/relationships/{link}/{id}",
-                   idempotent=True)
+        try:
+            self._call("DELETE", path, endpoint="DELETE /module/{id}/relationships/{link}/{id}",
+                       idempotent=True)
+        except ValidationError as exc:
+            if exc.attempts == 1 or "is not related" not in (exc.detail or ""):
+                raise
 
     def logout(self) -> None:
         """Revoke this token in SuiteCRM and forget it here."""
         self._call("POST", "Api/V8/logout", endpoint="POST /logout", idempotent=True)
         self.tokens.forget()
-
-    # -- validation ---------------------------------------------------------------------
-    def _encode(self, module: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
-        self._check_dates(module, attributes.items())
-        return {name: encode_value(value) for name, value in attributes.items()}
-
-    def _check_filter(self, module: str, filter_: Filter | None) -> None:
-        if filter_ is not None:
-            pairs = [(name, v) for name, values in filter_values(filter_).items() for v in values]
-            self._check_dates(module, pairs)
-
-    def _check_dates(self, module: str, pairs: Iterable[tuple[str, Any]]) -> None:
-        """Refuse date strings SuiteCRM would store as NULL or misread (checked against
-        the module's field types, fetched only when a value looks like a date)."""
-        suspects = [(n, v) for n, v in pairs if isinstance(v, str) and _LOOKS_LIKE_DATE.match(v)]
-        if not suspects:
-            return
-        fields = self.fields(module)
-        for name, value in suspects:
-            info = fields.get(name)
-            if info is None:
-                continue
-            if info.is_datetime and not is_db_datetime(value):
-                raise ValueError(f"{module}.{name}: {value!r} would be stored as NULL by "
-                                 "SuiteCRM; pass an aware datetime")
-            if info.is_date and not info.is_datetime and not is_db_date(value):
-                raise ValueError(f"{module}.{name}: {value!r} is not a Y-m-d date; pass a date")
 
 
 def _page(module: str, body: Any, size: int, number: int) -> tuple[Page, int | None]:
@@ -304,7 +318,7 @@ def _page(module: str, body: Any, size: int, number: int) -> tuple[Page, int | N
         raise BadResponseError("list answer without a data array", service=SERVICE)
     meta = body.get("meta") or {}
     links = body.get("links")
-    records = tuple(Record.from_json(module or str(item.get("type", "")), item)
+    records = tuple(Record.from_json(module or module_of(str(item.get("type", ""))), item)
                     for item in body["data"])
     total_pages = _int(meta.get("total-pages"))
     next_number: int | None = None

@@ -2,8 +2,9 @@
 
 The iterator asks for explicit page numbers (``page[number]`` is always sent, since
 without it SuiteCRM's ``next`` link wrongly points at page 1) and keeps going while the
-server says there is a next page. It stops on an empty page and raises rather than loop
-if the server's ``next`` ever points back at a page already read.
+server says there is a next page. An empty page does not end the walk while a next page
+is announced (SuiteCRM drops rows the user may not see *after* paging, so a middle page
+can be empty); it raises rather than loop if ``next`` points back at a page already read.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ class PageIterator:
         while True:
             seen.add(number)
             page, next_number = self._fetch(number)
-            if not page.records:
-                return
-            yield page
+            if page.records:
+                yield page
             if not page.has_next or next_number is None:
                 return
             if next_number in seen:

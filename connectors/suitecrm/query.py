@@ -8,9 +8,8 @@ at best and a silent misread at worst, so the builder rejects it before sending.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from connectors.suitecrm.dates import encode_value
@@ -59,6 +58,8 @@ class Filter:
             seen.add((condition.field, condition.op))
             if isinstance(condition.value, (list, tuple, set, dict)):
                 raise ValueError(f"{condition.field}: SuiteCRM filters take one value, not a list")
+            if condition.value is None:
+                raise ValueError(f"{condition.field}: SuiteCRM filters cannot match NULL")
 
     def params(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -109,14 +110,3 @@ def page_params(size: int, number: int) -> list[tuple[str, str]]:
     return [("page[size]", str(size)), ("page[number]", str(number))]
 
 
-def filter_values(filter_: Filter | None) -> Mapping[str, list[Any]]:
-    """Raw (unencoded) values per field, for validation against field types."""
-    values: dict[str, list[Any]] = {}
-    if filter_ is not None:
-        for condition in filter_.conditions:
-            values.setdefault(condition.field, []).append(condition.value)
-    return values
-
-
-def is_temporal(value: Any) -> bool:
-    return isinstance(value, (datetime, date))

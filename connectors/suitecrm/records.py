@@ -10,6 +10,22 @@ from typing import Any
 from connectors.errors import BadResponseError
 from connectors.suitecrm.dates import parse_datetime
 
+# SuiteCRM answers with object names; requests need module names. The usual ones, and
+# the package's own; others fall back to the object name itself.
+_MODULES = {
+    "Account": "Accounts", "Contact": "Contacts", "Lead": "Leads", "Opportunity": "Opportunities",
+    "Case": "Cases", "Call": "Calls", "Meeting": "Meetings", "Task": "Tasks", "Note": "Notes",
+    "User": "Users", "EmailAddress": "EmailAddresses", "Email": "Emails",
+    "Document": "Documents", "Campaign": "Campaigns", "SugarFeed": "SugarFeed",
+    "SCRM_SocialInteraction": "SCRM_SocialInteractions",
+    "SCRM_SocialProfile": "SCRM_SocialProfiles",
+}
+
+
+def module_of(object_name: str) -> str:
+    """The module name behind an object name (``Call`` -> ``Calls``)."""
+    return _MODULES.get(object_name, object_name)
+
 
 @dataclass(frozen=True, slots=True)
 class Record:

@@ -12,17 +12,16 @@ they created when the test ends (failed or not).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
-from connectors.errors import NotFoundError
-from connectors.suitecrm import Record, SuiteCRMClient
+from connectors.errors import ConnectorError, NotFoundError
+from connectors.suitecrm import Filter, Record, SuiteCRMClient
 from connectors.transport import RetryPolicy
 
 LIVE_VARIABLES = (
@@ -108,7 +107,8 @@ def run_tag() -> str:
 
 
 class Janitor:
-    """Creates tagged records and deletes them all at teardown."""
+    """Creates tagged records and deletes them all at teardown, with what SuiteCRM made
+    for them (their email address rows and Activity Stream entries)."""
 
     def __init__(self, crm: SuiteCRMClient, tag: str) -> None:
         self.crm = crm
@@ -129,14 +129,32 @@ class Janitor:
         self.created.append((module, record_id))
 
     def cleanup(self) -> None:
+        failures: list[str] = []
+
+        def attempt(what: str, delete: Callable[[], None]) -> None:
+            try:
+                delete()
+            except NotFoundError:
+                pass
+            except ConnectorError as exc:  # keep cleaning; report at the end
+                failures.append(f"{what}: {exc}")
+
         for module, record_id in reversed(self.created):
-            with contextlib.suppress(NotFoundError):
-                self.crm.delete(module, record_id)
+            attempt(f"{module} {record_id}",
+                    lambda m=module, r=record_id: self.crm.delete(m, r))
+        # what SuiteCRM made for them: address rows and Activity Stream entries
+        for module, column in (("EmailAddresses", "email_address"), ("SugarFeed", "name")):
+            tagged = Filter.where(**{f"{column}__like": f"%{self.tag}%"})
+            for row in list(self.crm.iterate(module, filter=tagged, fields=[column])):
+                attempt(f"{module} {row.id}", lambda m=module, r=row.id: self.crm.delete(m, r))
+        if failures:
+            raise AssertionError("cleanup left records behind:\n" + "\n".join(failures))
 
 
 @pytest.fixture()
 def janitor(crm: SuiteCRMClient, run_tag: str) -> Iterator[Janitor]:
-    keeper = Janitor(crm, run_tag)
+    # one tag per test, so list assertions never see another test's records
+    keeper = Janitor(crm, f"{run_tag}{secrets.token_hex(2)}")
     try:
         yield keeper
     finally:

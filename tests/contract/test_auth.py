@@ -15,10 +15,11 @@ from connectors.transport import Transport
 WRONG_PASSWORD = "Wr0ng-pa55word-Ã©-visible?"
 
 
-def test_client_credentials_token_reads_as_admin(crm):
+def test_client_credentials_token_acts_as_the_clients_user(crm, target):
     user = crm.current_user()
-    assert user.id
-    assert user.is_admin
+    assert user.id and user.user_name
+    if not target.live:  # the sandbox's service client belongs to its admin, like the recordings'
+        assert user.is_admin
     assert crm.token is not None and crm.token.refresh_token is None
 
 
@@ -86,25 +87,21 @@ def test_one_client_serves_one_grant(target):
 
 
 def test_logout_revokes_the_token_and_the_client_logs_in_again(crm, target):
-    crm.current_user()
+    me = crm.current_user().id
     old = crm.token.access_token
     crm.logout()
     answer = requests.get(f"{target.url}/Api/V8/current-user",
                           headers={"Authorization": f"Bearer {old}"}, timeout=10)
     assert answer.status_code == 401
-    assert answer.json()["hint"] == "Access token has been revoked"
-    assert crm.current_user().is_admin  # a fresh token was fetched
+    assert answer.json()["error"] == "access_denied"
+    assert crm.current_user().id == me  # a fresh token was fetched
     assert crm.token.access_token != old
 
 
-@pytest.mark.parametrize(("header", "hint"), [
-    (None, "The JWT string must have two dots"),
-    ("Bearer not.a.jwt", "Error while decoding from JSON"),
-])
-def test_bad_tokens_answer_like_suitecrm(target, header, hint):
+@pytest.mark.parametrize("header", [None, "Bearer not.a.jwt"])
+def test_bad_tokens_answer_like_suitecrm(target, header):
+    # the hint text depends on the bundled OAuth library: only status and error are asserted
     headers = {"Authorization": header} if header else {}
     answer = requests.get(f"{target.url}/Api/V8/module/Contacts", headers=headers, timeout=10)
     assert answer.status_code == 401
-    body = answer.json()
-    assert body["error"] == "access_denied"
-    assert body["hint"] == hint
+    assert answer.json()["error"] == "access_denied"

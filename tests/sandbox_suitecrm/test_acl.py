@@ -75,11 +75,19 @@ def test_patching_another_reps_record_is_denied(max_api: Api, records: dict[str,
     assert own.status_code == 201
 
 
-def test_a_rep_owns_what_he_creates(max_api: Api, admin: Api) -> None:
-    created = max_api.create("Contacts", {"last_name": "Fresh"})
-    assert created["attributes"]["assigned_user_id"] == "seed_max_id"
-    assert created["attributes"]["assigned_user_name"] == "Max Jensen"
-    assert max_api.get(f"/Api/V8/module/Contacts/{created['id']}").status_code == 200
+def test_a_rep_owns_what_he_creates_unassigned_or_assigned_to_him(
+    max_api: Api, admin: Api
+) -> None:
+    # ModuleService::createRecord assigns nobody; SugarBean::isOwner then falls back to
+    # created_by, so the creator still owns the unassigned record.
+    unassigned = max_api.create("Contacts", {"last_name": "Fresh"})
+    assert unassigned["attributes"]["assigned_user_id"] == ""
+    assert max_api.get(f"/Api/V8/module/Contacts/{unassigned['id']}").status_code == 200
+    theirs = admin.create("Contacts", {"last_name": "Sally's", "assigned_user_id": "seed_sally_id"})
+    assert max_api.get(f"/Api/V8/module/Contacts/{theirs['id']}").status_code == 400
+    mine = max_api.create("Contacts", {"last_name": "Mine", "assigned_user_id": "seed_max_id"})
+    assert mine["attributes"]["assigned_user_name"] == "Max Jensen"
+    assert max_api.get(f"/Api/V8/module/Contacts/{mine['id']}").status_code == 200
     by_admin = admin.create("Contacts", {"last_name": "Admin made"})
     assert by_admin["attributes"]["assigned_user_id"] == ""
 

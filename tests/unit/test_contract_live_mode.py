@@ -44,6 +44,7 @@ def test_live_mode_passes_against_a_served_suitecrm_and_leaves_no_tagged_records
         assert done.returncode == 0, done.stdout[-3000:]
         crm = SuiteCRMClient.service_account(served.url, *CC)
         for module, field in (("Contacts", "last_name"), ("Accounts", "name"),
-                              ("Calls", "name"), ("Notes", "name")):
-            left = list(crm.iterate(module, filter=Filter.where(**{f"{field}__like": "Scrmct%"})))
+                              ("Calls", "name"), ("Notes", "name"),
+                              ("EmailAddresses", "email_address"), ("SugarFeed", "name")):
+            left = list(crm.iterate(module, filter=Filter.where(**{f"{field}__like": "%Scrmct%"})))
             assert left == [], f"{module} left behind: {[r.id for r in left]}"

@@ -150,8 +150,8 @@ class Records:
         self._set_if_absent(schema, row, attributes, schema.modified_field, now)
         self._set_if_absent(schema, row, attributes, "created_by", actor.user_id)
         self._set_if_absent(schema, row, attributes, "modified_user_id", actor.user_id)
-        if not actor.is_admin:
-            self._set_if_absent(schema, row, attributes, "assigned_user_id", actor.user_id)
+        # Like ModuleService::createRecord, nobody is assigned unless the request says so
+        # (recording 032): an owner-only user must assign their records to themselves.
         if schema.counter and not row.get(schema.counter):
             row[schema.counter] = str(self.store.next_number(schema.module, schema.counter))
         if "deleted" in schema.fields:

@@ -71,7 +71,7 @@ class RelationshipService:
                     continue
                 attributes = self.records.attributes(related_schema, other, fill=fill)
                 data.append(documents.related_record(related_schema, other["id"], attributes))
-        if not data:
+        if not chosen:  # rows hidden by ACL still give meta and links, as SuiteCRM does
             return documents.message(
                 f"There is no relationship set in {schema.object_name} module "
                 f"with {params.link_name} link field"
