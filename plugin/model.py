@@ -75,8 +75,17 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """A plain database index; the package declares no unique ones.
+
+    SuiteCRM deletes by setting ``deleted = 1`` and keeps the row, so a unique key on
+    (network, external_id) would turn every later save of the same item (a re-sync after a
+    user deleted it, an import, a duplicate) into a duplicate-key error that SuiteCRM shows as
+    a dead page. One live record per network and id is the SocialCRM service's rule, applied
+    before it creates; ``deleted`` closes the index so that lookup stays cheap.
+    """
+
     name: str
-    kind: Literal["unique", "index"]
+    kind: Literal["index"]
     fields: tuple[str, ...]
 
 
@@ -250,7 +259,7 @@ MODULES = (
         "SCRM_SocialInteractions", "SCRM_SocialInteraction", "scrm_socialinteractions",
         "Social Interaction", "Social Interactions", _TEMPLATES, INTERACTION_FIELDS,
         (
-            Index("idx_scrm_si_network_ext", "unique", ("network", "external_id")),
+            Index("idx_scrm_si_network_ext", "index", ("network", "external_id", "deleted")),
             Index("idx_scrm_si_contact", "index", ("contact_id", "deleted")),
             Index("idx_scrm_si_lead", "index", ("lead_id", "deleted")),
             Index("idx_scrm_si_account", "index", ("account_id", "deleted")),
@@ -264,7 +273,7 @@ MODULES = (
         "SCRM_SocialProfiles", "SCRM_SocialProfile", "scrm_socialprofiles",
         "Social Profile", "Social Profiles", _TEMPLATES, PROFILE_FIELDS,
         (
-            Index("idx_scrm_sp_network_ext", "unique", ("network", "external_id")),
+            Index("idx_scrm_sp_network_ext", "index", ("network", "external_id", "deleted")),
             Index("idx_scrm_sp_contact", "index", ("contact_id", "deleted")),
             Index("idx_scrm_sp_lead", "index", ("lead_id", "deleted")),
             Index("idx_scrm_sp_account", "index", ("account_id", "deleted")),

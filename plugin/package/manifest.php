@@ -23,15 +23,19 @@ $manifest = array(
     'readme' => 'README.txt',
     'icon' => '',
     'acceptable_sugar_flavors' => array('CE'),
-    // SuiteCRM 7.x reports sugar_version 6.5.25; it checks this list only when the
-    // SuiteCRM list below is missing, so both are kept in step.
+    // Both lists are checked. The Module Loader's PackageManager::validate_manifest checks
+    // every list that is present: this one against $sugar_version (6.5.25 on every SuiteCRM 7
+    // and in SuiteCRM 8's legacy core), the SuiteCRM list below against $suitecrm_version.
+    // (The Upgrade Wizard's validate_manifest checks the SuiteCRM list, and this one only when
+    // the SuiteCRM list is missing.) A version is installable only when both lists admit it.
     'acceptable_sugar_versions' => array(
         'exact_matches' => array('6.5.25'),
         'regex_matches' => array('^6\.5\.2[5-9]$'),
     ),
-    // SuiteCRM 7.14 and 7.15, and SuiteCRM 8 (whose legacy core reports 8.x here).
+    // SuiteCRM 7.14 and 7.15, and SuiteCRM 8 (whose legacy core reports 8.x here). No
+    // 'exact_matches' key: a present but empty exact list makes any validator that skips the
+    // regular expressions refuse every version, while a missing one leaves the regexes to decide.
     'acceptable_suitecrm_versions' => array(
-        'exact_matches' => array(),
         'regex_matches' => array('^7\.1[45]\.[0-9]+$', '^8\.[0-9]+\.[0-9]+$'),
     ),
 );
@@ -156,69 +160,82 @@ $installdefs = array(
             'to_module' => 'application',
         ),
     ),
+    // ModuleInstaller::install_custom_fields hands each entry to TemplateField::populateFromRow
+    // and DynamicField::addFieldObject, which store them in fields_meta_data:
+    // - 'require_option' becomes `required`, and any non-empty string (even 'optional') is
+    //   true, so these optional fields say false;
+    // - fields_meta_data has no precision column: a decimal keeps it in ext1, and the vardef
+    //   is rebuilt with precision = ext1, or 8 when ext1 is empty. 'precision' sizes the
+    //   column when it is created, 'ext1' keeps the vardef at the same DECIMAL(5,4).
     'custom_fields' => array(
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'module' => 'Contacts', 'require_option' => 'optional',
+            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Contacts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
         ),
         array(
             'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
-            'max_size' => 11, 'module' => 'Contacts', 'require_option' => 'optional',
+            'max_size' => 11, 'module' => 'Contacts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Advocate score (0 to 100) computed by SocialCRM',
         ),
         array(
             'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
-            'module' => 'Contacts', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'module' => 'Contacts', 'require_option' => false, 'default_value' => '', 'audited' => false,
             'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
             'help' => 'When this person last interacted on a social network',
         ),
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'module' => 'Leads', 'require_option' => 'optional',
+            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Leads', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
         ),
         array(
             'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
-            'max_size' => 11, 'module' => 'Leads', 'require_option' => 'optional',
+            'max_size' => 11, 'module' => 'Leads', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Advocate score (0 to 100) computed by SocialCRM',
         ),
         array(
             'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
-            'module' => 'Leads', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'module' => 'Leads', 'require_option' => false, 'default_value' => '', 'audited' => false,
             'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
             'help' => 'When this person last interacted on a social network',
         ),
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'module' => 'Accounts', 'require_option' => 'optional',
+            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Accounts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of the social interactions linked to this account',
         ),
         array(
             'name' => 'scrm_advocate_score_c', 'label' => 'LBL_SCRM_ADVOCATE_SCORE', 'type' => 'int',
-            'max_size' => 11, 'module' => 'Accounts', 'require_option' => 'optional',
+            'max_size' => 11, 'module' => 'Accounts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Advocate score (0 to 100) computed by SocialCRM',
         ),
         array(
             'name' => 'scrm_last_social_at_c', 'label' => 'LBL_SCRM_LAST_SOCIAL_AT', 'type' => 'datetimecombo',
-            'module' => 'Accounts', 'require_option' => 'optional', 'default_value' => '', 'audited' => false,
+            'module' => 'Accounts', 'require_option' => false, 'default_value' => '', 'audited' => false,
             'mass_update' => false, 'duplicate_merge' => false, 'reportable' => true, 'importable' => 'true',
             'help' => 'When someone at this account last interacted on a social network',
         ),
     ),
-    // Runs only when the admin chose to remove tables: the settings go with the data.
+    // Runs on every install, before the tables are created: puts back the role actions of the
+    // two modules when an uninstall that kept the tables removed them (see the script).
+    'post_execute' => array(
+        '<basepath>/scripts/post_execute.php',
+    ),
+    // Acts only when the admin chose to remove tables: the settings and the partial vardefs
+    // SuiteCRM leaves behind for the custom fields go with the data.
     'post_uninstall' => array(
         '<basepath>/scripts/post_uninstall.php',
     ),

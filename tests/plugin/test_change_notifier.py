@@ -222,6 +222,8 @@ def test_events_are_sent_signed_after_the_request(php: PhpRunner, receiver: Rece
               http={"connect": 1.0, "total": 5.0, "transport": transport})
     assert out["results"] == [transport, "saved", "saved", "deleted"]
     assert warnings(out) == []
+    assert out["delivery"] == {"mode": "no_browser", "max_events": 200, "connect": 1.0,
+                               "total": 5.0}
     assert out["cwd_at_exit"] != str(PACKAGE_DIR), "the harness should have left the package dir"
     got = receiver.received
     assert [(r.method, r.path) for r in got] == [("POST", WEBHOOK_PATH)] * 3
@@ -309,3 +311,44 @@ def test_a_secret_stored_by_hand_with_html_characters_still_signs_right(
     (request,) = receiver.received
     assert verify(request.body, request.headers["x-socialcrm-signature"], secret)
     assert all(secret not in message for _, message in out["log"])
+
+
+@pytest.mark.parametrize(
+    ("sapi", "finishes", "expected"),
+    [
+        ("fpm-fcgi", True, {"mode": "after_response", "max_events": 200, "connect": None,
+                            "total": None, "budget": 5.0}),
+        ("litespeed", True, {"mode": "after_response", "max_events": 200, "connect": None,
+                             "total": None, "budget": 5.0}),
+        ("cli", False, {"mode": "no_browser", "max_events": 200, "connect": None, "total": None,
+                        "budget": 5.0}),
+        ("apache2handler", False, {"mode": "in_request", "max_events": 1, "connect": 0.3,
+                                   "total": 0.8, "budget": 0.8}),
+        ("cgi-fcgi", False, {"mode": "in_request", "max_events": 1, "connect": 0.3,
+                             "total": 0.8, "budget": 0.8}),
+    ],
+)
+def test_how_much_is_sent_depends_on_whether_the_user_waits(
+        php: PhpRunner, sapi: str, finishes: bool, expected: dict[str, Any]) -> None:
+    out = run(php, [{"op": "plan", "sapi": sapi, "can_finish_early": finishes}],
+              settings_table={})
+    assert out["results"] == [expected]
+
+
+def test_under_mod_php_one_event_goes_with_short_timeouts_and_the_rest_are_logged(
+        php: PhpRunner, receiver: Receiver, transport: str) -> None:
+    steps = [{"op": "use_http"}] + [
+        {"op": "save", "bean": bean("Calls", f"c-{n}", {"status": "Held"},
+                                    fetched={"status": "Planned"})}
+        for n in range(3)
+    ]
+    out = run(php, steps, settings_table=settings(receiver.url), sapi="apache2handler",
+              http={"connect": 1.0, "total": 5.0, "transport": transport})
+    assert out["results"] == [transport, "saved", "saved", "saved"]
+    assert out["delivery"] == {"mode": "in_request", "max_events": 1, "connect": 0.3,
+                               "total": 0.8}
+    (request,) = receiver.received
+    assert parse_event(request.body).record_id == "c-0"
+    (logged,) = warnings(out)
+    assert "2 change event(s) not sent" in logged
+    assert "apache2handler" in logged and "reconciles" in logged

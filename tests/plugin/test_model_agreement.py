@@ -7,6 +7,7 @@ side.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,15 +118,35 @@ def test_dropdown_lists_and_module_names_match_the_model(dumped: dict[str, Any])
 
 
 def test_custom_fields_match_the_model(dumped: dict[str, Any]) -> None:
+    """The manifest entries as written; test_module_loader.py checks them as SuiteCRM stores them.
+
+    TemplateField::populateFromRow turns require_option into `required` (any non-empty string
+    is true), and a decimal's stored precision is its ext1.
+    """
     php = [
         (f["module"], f["name"], f["type"], f["label"],
          int(f["max_size"]) if "max_size" in f else None,
-         int(f["precision"]) if "precision" in f else None)
+         int(f["ext1"]) if f["type"] == "decimal" and "ext1" in f else None,
+         int(f["precision"]) if "precision" in f else None,
+         bool(f.get("require_option")))
         for f in dumped["custom_fields"]
     ]
     expected = [(c.module, c.field.name, c.field.type, c.field.label, c.field.len,
-                 c.field.precision) for c in model.CUSTOM_FIELDS]
+                 c.field.precision, c.field.precision, c.field.required)
+                for c in model.CUSTOM_FIELDS]
     assert php == expected
+
+
+def test_no_index_is_unique_and_the_guide_says_so() -> None:
+    """Soft deletes keep rows: a unique (network, external_id) key would break later saves."""
+    by_network = []
+    for declared in model.MODULES:
+        assert {i.kind for i in declared.indices} == {"index"}, declared.name
+        by_network += [i for i in declared.indices if "external_id" in i.fields]
+    assert [i.fields for i in by_network] == [("network", "external_id", "deleted")] * 2
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugin.md").read_text()
+    assert "`(network, external_id, deleted)` is a\n  plain, non-unique index" in guide
+    assert "together are unique" not in guide
 
 
 def test_every_model_label_is_defined_where_suitecrm_looks(dumped: dict[str, Any]) -> None:

@@ -1,4 +1,9 @@
-"""Administration -> SocialCRM: admin-only, token-protected, write-only secret, connection test."""
+"""Administration -> SocialCRM: admin-only, token-protected, write-only secret, connection test.
+
+Requests go through the module's view as SuiteCRM serves it: $_POST cleaned by SuiteCRM's
+input filter (a re-implementation of include/utils.php securexss() in php/securexss.php), and
+$GLOBALS['RAW_REQUEST'] holding the request as sent.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from plugin.build import PACKAGE_DIR
 from tests.plugin.conftest import PhpRunner
 from tests.plugin.receiver import Receiver, closed_port_url
 
-SECRET = "a-long-secret-Zoë-🙂-<b>&amp;"
+SECRET = "Zx9.secret_with~all+safe/chars=-42"
+UNSAFE_SECRET = "a-long-secret-Zoë-🙂-<b>&amp;"
 URL_KEY = "socialcrm_service_url"
 SECRET_KEY = "socialcrm_shared_secret"
 
@@ -22,7 +28,7 @@ def visit(php: PhpRunner, requests: list[dict[str, Any]], *, table: dict[str, st
           is_admin: bool = True, **extra: Any) -> dict[str, Any]:
     out = php.json("settings_page.php", stdin={
         "package": str(PACKAGE_DIR), "settings": table or {}, "is_admin": is_admin,
-        "http": {"connect": 0.5, "total": 2.0}, "requests": requests, **extra})
+        "requests": requests, **extra})
     assert out["problems"] == [], out["problems"]
     return out
 
@@ -33,25 +39,47 @@ def save(url: str, secret: str = "", token: str = "valid") -> dict[str, Any]:  #
 
 
 def test_form_shows_url_and_token_but_never_the_secret(php: PhpRunner) -> None:
-    table = {URL_KEY: "https://crm.example.com", SECRET_KEY: stored(SECRET)}
+    table = {URL_KEY: "https://crm.example.com", SECRET_KEY: stored(UNSAFE_SECRET)}
     (page,) = visit(php, [{"method": "GET"}], table=table)["pages"]
     assert 'value="https://crm.example.com"' in page
     assert 'name="scrm_form_token" value="' in page
     assert "A secret is set." in page
     assert 'name="scrm_shared_secret" size="40" maxlength="128" value=""' in page
-    assert SECRET not in page and stored(SECRET) not in page
+    assert UNSAFE_SECRET not in page and stored(UNSAFE_SECRET) not in page
     assert "Zoë" not in page
 
 
 def test_saving_stores_url_and_secret_and_the_page_then_hides_it(php: PhpRunner) -> None:
     out = visit(php, [{"method": "GET"}, save("https://svc.example.com/", SECRET),
                       {"method": "GET"}])
+    assert out["posted"][1]["scrm_shared_secret"] == SECRET, "SuiteCRM's filter keeps it as is"
     assert out["table"] == {URL_KEY: "https://svc.example.com", SECRET_KEY: stored(SECRET)}
     _, after_save, later = out["pages"]
     assert "Settings saved." in after_save
     assert "A secret is set." in later
     assert all(SECRET not in page for page in out["pages"])
 
+
+def test_a_secret_suitecrms_input_filter_would_encode_is_refused(php: PhpRunner) -> None:
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    for raw_request, message in ((True, "input filter changed the shared secret"),
+                                 (False, "16 to 128 characters from A-Z, a-z, 0-9")):
+        out = visit(php, [{"method": "GET"}, save("https://svc.example.com", UNSAFE_SECRET)],
+                    table=table, raw_request=raw_request)
+        assert "&lt;b&gt;" in out["posted"][1]["scrm_shared_secret"], "securexss encoded it"
+        assert out["table"] == table, "neither the secret nor the URL changed"
+        assert "Settings saved." not in out["pages"][1]
+        assert message in out["pages"][1]
+
+
+def test_a_secret_antixss_shortened_is_refused_when_suitecrm_kept_the_raw_request(
+        php: PhpRunner) -> None:
+    typed = "aaaaaaaaaaaaaaaaonBlurbbbbb=cccccccccccccccc"  # every character is allowed
+    out = visit(php, [{"method": "GET"}, save("https://svc.example.com", typed)])
+    posted = out["posted"][1]["scrm_shared_secret"]
+    assert posted == "a" * 16 + "c" * 16, "AntiXSS removed 'onBlur...=' and left 32 safe characters"
+    assert out["table"] == {}
+    assert "input filter changed the shared secret" in out["pages"][1]
 
 def test_an_empty_secret_field_keeps_the_current_secret(php: PhpRunner) -> None:
     table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
@@ -70,6 +98,7 @@ def test_posts_without_this_sessions_token_change_nothing(php: PhpRunner) -> Non
         assert "This form has expired" in out["pages"][1]
     first_post = visit(php, [save("https://evil.example.com", "x" * 20)], table=table)
     assert first_post["table"] == table, "no token exists before the form was shown"
+    assert "This form has expired" in first_post["pages"][0]
 
 
 def test_non_admins_see_a_refusal_and_change_nothing(php: PhpRunner) -> None:
@@ -90,6 +119,8 @@ def test_bad_urls_and_short_secrets_are_refused(php: PhpRunner) -> None:
         ("not a url", "", "must start with http"),
         ("https://svc.example.com", "short", "16 to 128 characters"),
         ("https://svc.example.com", "y" * 129, "16 to 128 characters"),
+        ("https://svc.example.com", "sixteen chars ok", "16 to 128 characters from A-Z"),
+        ("https://svc.example.com", "Zoë-ñandú-0123456789", "16 to 128 characters from A-Z"),
     ]:
         out = visit(php, [{"method": "GET"}, save(url, secret)])
         assert out["table"] == {}, url
@@ -99,7 +130,9 @@ def test_bad_urls_and_short_secrets_are_refused(php: PhpRunner) -> None:
 def test_typed_values_are_escaped_in_the_page(php: PhpRunner) -> None:
     out = visit(php, [{"method": "GET"}, save('https://x"><script>alert(1)</script>')])
     assert "<script>" not in out["pages"][1]
-    assert "&lt;script&gt;" in out["pages"][1]
+    assert "&amp;lt;script&amp;gt;" in out["pages"][1], "what SuiteCRM passed, escaped once more"
+    assert "must start with http" in out["pages"][1]
+    assert out["table"] == {}
 
 
 def test_connection_test_calls_health_and_shows_the_escaped_answer(php: PhpRunner,
@@ -125,6 +158,19 @@ def test_connection_test_uses_the_saved_url_and_reports_errors(php: PhpRunner,
     assert len(receiver.received) == 1
     assert "authorization" not in receiver.received[0].headers
     assert SECRET.encode() not in receiver.received[0].body
+
+
+def test_connection_test_of_a_mistyped_url_reports_it_and_never_tests_the_saved_one(
+        php: PhpRunner, receiver: Receiver) -> None:
+    table = {URL_KEY: receiver.url, SECRET_KEY: stored(SECRET)}
+    for typed in ("htp://typo.example.com", "svc.example.com", f"{receiver.url}/?debug=1"):
+        out = visit(php, [{"method": "GET"},
+                          {"method": "POST", "post": {"scrm_action": "test",
+                                                      "scrm_service_url": typed}}],
+                    table=table)
+        assert "must start with http" in out["pages"][1], typed
+        assert "The service answered" not in out["pages"][1]
+    assert receiver.received == []
 
 
 def test_connection_test_reports_an_unreachable_service(php: PhpRunner) -> None:

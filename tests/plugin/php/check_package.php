@@ -6,8 +6,14 @@
  * checks that every file, module, field, label, dropdown list, relationship, subpanel,
  * hook and admin link it references is defined in the package.
  *
+ * "targets" are the files written for the package: copies, extension fragments, and the
+ * partial vardef DynamicField::addFieldObject writes for each custom field
+ * (custom/Extension/modules/<M>/Ext/Vardefs/_override_sugarfield_<field>.php). "rows" are the
+ * rows it adds to SuiteCRM's own tables: fields_meta_data (id <module><field>), acl_actions
+ * (one category per module), config (category socialcrm, written by the settings page).
+ *
  * usage: php check_package.php <package dir>
- * prints {"findings": [...], "targets": [...], "version": ..., "accepts": {...}}
+ * prints {"findings": [...], "targets": [...], "rows": {...}, "version": ..., "accepts": {...}}
  */
 
 require __DIR__ . '/stubs.php';
@@ -43,7 +49,7 @@ const EXTENSION_SECTIONS = array(
     'administration' => array('Administration', 'Administration'),
     'module_name_map' => array('ModuleNameMap', null),
 );
-const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'post_uninstall');
+const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'post_execute', 'post_uninstall');
 
 $findings = array();
 function finding($text)
@@ -87,19 +93,54 @@ function declared_classes($file)
     return $classes;
 }
 
-function version_accepted(array $spec, $version)
+/**
+ * One version list as SuiteCRM's validators read it: refused when a list of matches is present
+ * and nothing in it matches; exact matches first, then the regexes unless $regexes is false.
+ */
+function version_list_admits(array $spec, $version, $regexes = true)
 {
-    foreach (isset($spec['exact_matches']) ? $spec['exact_matches'] : array() as $match) {
-        if ($match == $version) {
-            return true;
+    $empty = true;
+    if (isset($spec['exact_matches'])) {
+        $empty = false;
+        foreach ($spec['exact_matches'] as $match) {
+            if ($match == $version) {
+                return true;
+            }
         }
     }
-    foreach (isset($spec['regex_matches']) ? $spec['regex_matches'] : array() as $match) {
-        if (preg_match("/$match/", $version)) {
-            return true;
+    if ($regexes && isset($spec['regex_matches'])) {
+        $empty = false;
+        foreach ($spec['regex_matches'] as $match) {
+            if (preg_match("/$match/", $version)) {
+                return true;
+            }
         }
     }
-    return false;
+    return $empty;
+}
+
+/**
+ * Whether the Module Loader accepts the package on a SuiteCRM reporting these versions:
+ * - PackageManager::validate_manifest checks each list that is present, the Sugar list
+ *   against $sugar_version and the SuiteCRM list against $suitecrm_version;
+ * - a PackageManager variant in SuiteCRM's history tests `isset($$list['regex_matches'])`,
+ *   so only exact matches count there;
+ * - the Upgrade Wizard's validate_manifest checks the SuiteCRM list, or the Sugar list when
+ *   there is no SuiteCRM list.
+ * The package must pass all three.
+ */
+function suitecrm_accepts(array $manifest, $suitecrm, $sugar)
+{
+    $lists = array('acceptable_sugar_versions' => $sugar, 'acceptable_suitecrm_versions' => $suitecrm);
+    foreach (array(true, false) as $regexes) {
+        foreach ($lists as $key => $version) {
+            if (isset($manifest[$key]) && !version_list_admits($manifest[$key], $version, $regexes)) {
+                return false;
+            }
+        }
+    }
+    $key = isset($manifest['acceptable_suitecrm_versions']) ? 'acceptable_suitecrm_versions' : 'acceptable_sugar_versions';
+    return isset($manifest[$key]) && version_list_admits($manifest[$key], $lists[$key]);
 }
 
 $root = rtrim($argv[1], '/');
@@ -117,12 +158,12 @@ if ($manifest['remove_tables'] !== 'prompt') {
 if ($installdefs['id'] !== 'SCRM') {
     finding('installdefs: id must be SCRM');
 }
-$accepts = array();
+$accepts = array();  // every SuiteCRM 7 and SuiteCRM 8's legacy core report sugar_version 6.5.25
 foreach (array('7.14.0', '7.14.6', '7.15.1', '8.5.1', '8.8.0', '8.10.1', '7.13.4', '7.12.5', '7.10.0', '9.0.0') as $v) {
-    $accepts['suitecrm ' . $v] = version_accepted($manifest['acceptable_suitecrm_versions'], $v);
+    $accepts['suitecrm ' . $v] = suitecrm_accepts($manifest, $v, '6.5.25');
 }
 foreach (array('6.5.25', '6.5.24', '7.0.0') as $v) {
-    $accepts['sugar ' . $v] = version_accepted($manifest['acceptable_sugar_versions'], $v);
+    $accepts['7.14.0 with sugar ' . $v] = suitecrm_accepts($manifest, '7.14.0', $v);
 }
 foreach (array_keys($installdefs) as $section) {
     if (!isset(EXTENSION_SECTIONS[$section]) && !in_array($section, OTHER_SECTIONS, true)) {
@@ -227,10 +268,19 @@ foreach ($installdefs['language'] as $item) {
         }
     }
 }
-foreach (isset($installdefs['post_uninstall']) ? $installdefs['post_uninstall'] : array() as $script) {
-    if (!file_exists(package_path($script))) {
-        finding("post_uninstall: $script is not in the package");
+foreach (array('post_execute', 'post_uninstall') as $section) {
+    foreach (isset($installdefs[$section]) ? $installdefs[$section] : array() as $script) {
+        if (!file_exists(package_path($script))) {
+            finding("$section: $script is not in the package");
+        }
     }
+}
+// DynamicField::addFieldObject -> saveExtendedAttributes -> writeVardefExtension
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_Config.php';
+$written_rows = array('fields_meta_data' => array(), 'acl_actions' => array_keys($modules), 'config' => array(SCRM_Config::CATEGORY));
+foreach (isset($installdefs['custom_fields']) ? $installdefs['custom_fields'] : array() as $field) {
+    $targets[] = "custom/Extension/modules/{$field['module']}/Ext/Vardefs/_override_sugarfield_{$field['name']}.php";
+    $written_rows['fields_meta_data'][] = $field['module'] . $field['name'];
 }
 foreach ($targets as $target) {
     if (strpos($target, 'custom/') !== 0 && strpos($target, 'modules/SCRM_') !== 0) {
@@ -246,6 +296,7 @@ require __DIR__ . '/check_references.php';
 scrm_test_output(array(
     'findings' => $findings,
     'targets' => $targets,
+    'rows' => $written_rows,
     'version' => $manifest['version'],
     'accepts' => $accepts,
 ));

@@ -112,6 +112,10 @@ foreach ($modules as $module => $info) {
     }
     $all = array_merge(TEMPLATE_FIELDS, array_keys($fields));
     foreach ($info['indices'] as $index) {
+        if ($index['type'] !== 'index') {
+            finding("vardefs: $module index {$index['name']} is {$index['type']}: SuiteCRM keeps deleted rows, "
+                . 'so a unique key turns later saves of the same item into duplicate-key errors');
+        }
         foreach ($index['fields'] as $field) {
             if (!in_array($field, $all, true)) {
                 finding("vardefs: $module index {$index['name']} uses unknown field $field");
@@ -143,6 +147,10 @@ foreach ($modules as $module => $info) {
         array_column($list, 'label'), $info['all'], $info['strings']);
     foreach (array('detailviewdefs' => 'DetailView', 'editviewdefs' => 'EditView') as $file => $view) {
         $defs = include_isolated("$dir/$file.php", array('viewdefs'))['viewdefs'][$module][$view];
+        $buttons = isset($defs['templateMeta']['form']['buttons']) ? $defs['templateMeta']['form']['buttons'] : array();
+        if (in_array('DUPLICATE', $buttons, true)) {
+            finding("$dir/$file.php: a DUPLICATE button copies the network id the service keeps one record for");
+        }
         $names = array();
         foreach ($defs['panels'] as $rows) {
             foreach ($rows as $row) {
@@ -230,6 +238,14 @@ foreach ($installdefs['custom_fields'] as $field) {
     }
     if (!in_array($field['type'], array('decimal', 'int', 'datetimecombo', 'varchar', 'bool', 'text'), true)) {
         finding("$where has an unexpected type {$field['type']}");
+    }
+    // TemplateField::populateFromRow maps require_option onto required: any non-empty string is true
+    if (!array_key_exists('require_option', $field) || $field['require_option'] !== false) {
+        finding("$where must say 'require_option' => false (it is optional)");
+    }
+    // fields_meta_data has no precision column: TemplateFloat keeps it in ext1 (empty means 8)
+    if ($field['type'] === 'decimal' && (!isset($field['ext1'], $field['precision']) || (string) $field['ext1'] !== (string) $field['precision'])) {
+        finding("$where must carry its precision in ext1 too");
     }
 }
 

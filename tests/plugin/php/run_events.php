@@ -6,7 +6,9 @@
  * shutdown function; the results are printed by a shutdown function that runs after it.
  *
  * stdin: {"package": dir, "settings": {...}, "settings_failure": str|null, "http": {...}|null,
- *         "current_user_id": str|null, "steps": [...]} (see the tests for the step shapes)
+ *         "current_user_id": str|null, "sapi": str|null, "steps": [...]} (see the tests for the
+ *         step shapes). "sapi" makes the notifier believe it runs under that PHP server API
+ *         (this CLI has no fastcgi_finish_request, so any server API but cli sends in-request).
  */
 
 require __DIR__ . '/stubs.php';
@@ -22,10 +24,18 @@ if (!empty($scenario['current_user_id'])) {
 
 $hook_array = array();
 require 'extensions/logichooks/scrm_change_events.php';
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
+if (!empty($scenario['sapi'])) {
+    SCRM_ChangeNotifier::$sapi = $scenario['sapi'];
+}
 $results = array();
 register_shutdown_function(function () use (&$results) {
     register_shutdown_function(function () use (&$results) {
-        scrm_test_output(array('results' => $results, 'cwd_at_exit' => getcwd()));
+        scrm_test_output(array(
+            'results' => $results,
+            'cwd_at_exit' => getcwd(),
+            'delivery' => SCRM_ChangeNotifier::$lastDelivery,
+        ));
     });
 });
 
@@ -64,18 +74,16 @@ foreach ($scenario['steps'] as $step) {
             $results[] = 'deleted';
             break;
         case 'build':
-            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
-            $event = SCRM_ChangeNotifier::buildEvent(
+            $event = SCRM_ChangeEvent::build(
                 scrm_test_bean($step['bean']),
                 $step['action'],
                 isset($step['now']) ? $step['now'] : null,
                 isset($step['event_id']) ? $step['event_id'] : null
             );
-            $results[] = array('event' => $event, 'body' => SCRM_ChangeNotifier::encode($event));
+            $results[] = array('event' => $event, 'body' => SCRM_ChangeEvent::encode($event));
             break;
         case 'sign':
-            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
-            $results[] = SCRM_ChangeNotifier::sign(base64_decode($step['body_b64']), $step['secret']);
+            $results[] = SCRM_ChangeEvent::sign(base64_decode($step['body_b64']), $step['secret']);
             break;
         case 'pending':
             $results[] = SCRM_ChangeNotifier::pending();
@@ -83,8 +91,10 @@ foreach ($scenario['steps'] as $step) {
         case 'flush':
             $results[] = SCRM_ChangeNotifier::flush();
             break;
+        case 'plan':
+            $results[] = SCRM_ChangeNotifier::deliveryPlan($step['sapi'], $step['can_finish_early']);
+            break;
         case 'use_http':
-            include_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
             SCRM_ChangeNotifier::$http = scrm_test_http($scenario);
             $results[] = SCRM_ChangeNotifier::$http->transport();
             break;

@@ -1,6 +1,7 @@
 <?php
 // SocialCRM: report changes to the SocialCRM service. Registration only: the class queues a
-// small signed event and sends it after the response, so a save is never slowed or broken.
+// small signed event and sends it when the request ends (after the response under PHP-FPM;
+// under mod_php at most one, with a sub-second timeout), so a save is never broken.
 $hook_version = 1;
 $hook_array['after_save'][] = array(
     90,

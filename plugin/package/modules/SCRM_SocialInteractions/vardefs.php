@@ -3,10 +3,14 @@ if (!defined('sugarEntry') || !sugarEntry) {
     die('Not A Valid Entry Point');
 }
 /*
- * One row per inbound or outbound social item. (network, external_id) is unique, so the
- * sync can upsert safely; a removed post is a status ('deleted'), never a second row.
- * Links to Contacts, Leads, Accounts, Cases and the author's Social Profile are foreign
- * keys on this table (one-to-many), so the REST API can set them in the same create call.
+ * One row per inbound or outbound social item; a removed post is a status ('deleted'), never a
+ * second row. The SocialCRM service keeps (network, external_id) unique among live records
+ * (it looks the pair up before it creates). The database index on it is deliberately not
+ * unique: SuiteCRM deletes by setting deleted = 1 and keeps the row, so a unique key would make
+ * every later save of the same item (a re-sync after a user deleted it, an import) fail with a
+ * duplicate-key error. Links to Contacts, Leads, Accounts, Cases and the author's Social
+ * Profile are foreign keys on this table (one-to-many), so the REST API can set them in the
+ * same create call.
  */
 
 $dictionary['SCRM_SocialInteraction'] = array(
@@ -45,7 +49,7 @@ $dictionary['SCRM_SocialInteraction'] = array(
             'type' => 'varchar',
             'len' => 255,
             'required' => true,
-            'comment' => 'Id of the item on its network; unique together with network',
+            'comment' => 'Id of the item on its network; one live record per network and id',
         ),
         'kind' => array(
             'name' => 'kind',
@@ -398,7 +402,11 @@ $dictionary['SCRM_SocialInteraction'] = array(
         ),
     ),
     'indices' => array(
-        array('name' => 'idx_scrm_si_network_ext', 'type' => 'unique', 'fields' => array('network', 'external_id')),
+        array(
+            'name' => 'idx_scrm_si_network_ext',
+            'type' => 'index',
+            'fields' => array('network', 'external_id', 'deleted'),
+        ),
         array('name' => 'idx_scrm_si_contact', 'type' => 'index', 'fields' => array('contact_id', 'deleted')),
         array('name' => 'idx_scrm_si_lead', 'type' => 'index', 'fields' => array('lead_id', 'deleted')),
         array('name' => 'idx_scrm_si_account', 'type' => 'index', 'fields' => array('account_id', 'deleted')),

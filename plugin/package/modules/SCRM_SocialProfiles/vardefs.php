@@ -3,9 +3,11 @@ if (!defined('sugarEntry') || !sugarEntry) {
     die('Not A Valid Entry Point');
 }
 /*
- * One row per social identity (a Facebook or LinkedIn person or page), unique by
- * (network, external_id), linked to the Contact, Lead or Account it was matched to.
- * match_confidence and match_evidence explain that match to a human.
+ * One row per social identity (a Facebook or LinkedIn person or page), linked to the Contact,
+ * Lead or Account it was matched to; match_confidence and match_evidence explain that match
+ * to a human. The SocialCRM service keeps (network, external_id) unique among live records;
+ * the index on it is not unique because SuiteCRM keeps deleted rows (deleted = 1), and a
+ * unique key would turn every later save of the same identity into a duplicate-key error.
  */
 
 $dictionary['SCRM_SocialProfile'] = array(
@@ -44,7 +46,7 @@ $dictionary['SCRM_SocialProfile'] = array(
             'type' => 'varchar',
             'len' => 255,
             'required' => true,
-            'comment' => 'Id of the identity on its network; unique together with network',
+            'comment' => 'Id of the identity on its network; one live record per network and id',
         ),
         'handle' => array(
             'name' => 'handle',
@@ -234,7 +236,11 @@ $dictionary['SCRM_SocialProfile'] = array(
         ),
     ),
     'indices' => array(
-        array('name' => 'idx_scrm_sp_network_ext', 'type' => 'unique', 'fields' => array('network', 'external_id')),
+        array(
+            'name' => 'idx_scrm_sp_network_ext',
+            'type' => 'index',
+            'fields' => array('network', 'external_id', 'deleted'),
+        ),
         array('name' => 'idx_scrm_sp_contact', 'type' => 'index', 'fields' => array('contact_id', 'deleted')),
         array('name' => 'idx_scrm_sp_lead', 'type' => 'index', 'fields' => array('lead_id', 'deleted')),
         array('name' => 'idx_scrm_sp_account', 'type' => 'index', 'fields' => array('account_id', 'deleted')),

@@ -5,30 +5,28 @@ if (!defined('sugarEntry') || !sugarEntry) {
 
 require_once __DIR__ . '/SCRM_Config.php';
 require_once __DIR__ . '/SCRM_Http.php';
+require_once __DIR__ . '/SCRM_ChangeEvent.php';
 
 /**
- * Builds and sends the signed change events behind SocialCRM's logic hooks.
+ * Queues and sends the signed change events (SCRM_ChangeEvent) behind SocialCRM's logic hooks.
  *
  * The hook methods only queue an event (record ids and changed field names, never field
- * values). The queue is sent once per request by a shutdown function, after the response
- * has gone to the browser where PHP-FPM allows it, with short timeouts. Nothing here may
- * throw into SuiteCRM: a failure is logged without the secret and dropped, and the
- * service repairs any gap with its periodic reconcile by date_modified.
+ * values). The queue is sent once per request by a shutdown function. How much it may send
+ * depends on whether somebody waits for it (see deliveryPlan()): under PHP-FPM (or LiteSpeed)
+ * the response is finished first and the browser does not wait; under Apache's mod_php the
+ * shutdown function runs before the response ends, so the user waits, and only one event is
+ * sent with very short timeouts. Nothing here may throw into SuiteCRM: a failure is logged
+ * without the secret and dropped, and the service repairs any gap with its periodic
+ * reconcile by date_modified.
  */
 class SCRM_ChangeNotifier
 {
-    const SCHEMA = 1;
     const WEBHOOK_PATH = '/webhooks/suitecrm';
     const MAX_EVENTS_PER_REQUEST = 200;
     const SEND_BUDGET_SECONDS = 5.0;
-
-    /** Fields every save touches; reporting them would say nothing. */
-    private static $bookkeeping = array(
-        'id', 'deleted', 'date_entered', 'date_modified', 'created_by', 'modified_user_id',
-    );
-    private static $numericTypes = array(
-        'int', 'long', 'ulong', 'short', 'tinyint', 'uint', 'decimal', 'float', 'double', 'currency',
-    );
+    const IN_REQUEST_MAX_EVENTS = 1;
+    const IN_REQUEST_CONNECT_SECONDS = 0.3;
+    const IN_REQUEST_TOTAL_SECONDS = 0.8;
 
     /** @var array<string,array> pending events by "module/id", one per record */
     private static $pending = array();
@@ -37,21 +35,29 @@ class SCRM_ChangeNotifier
     private static $config = null;
     /** @var SCRM_Http|null replaceable transport (tests use short timeouts) */
     public static $http = null;
+    /** @var string|null PHP's server API name; null means PHP_SAPI (tests set another) */
+    public static $sapi = null;
+    /** @var array|null mode, event limit and timeouts the last flush() sent with */
+    public static $lastDelivery = null;
 
     /** after_save hook. */
     public function afterSave($bean, $event = '', $arguments = array())
     {
-        self::guard(function () use ($bean) {
+        try {
             self::queue($bean, self::isNewRecord($bean) ? 'create' : 'update');
-        });
+        } catch (\Throwable $error) {
+            self::internalError($error);
+        }
     }
 
     /** after_delete hook. */
     public function afterDelete($bean, $event = '', $arguments = array())
     {
-        self::guard(function () use ($bean) {
+        try {
             self::queue($bean, 'delete');
-        });
+        } catch (\Throwable $error) {
+            self::internalError($error);
+        }
     }
 
     /**
@@ -68,7 +74,7 @@ class SCRM_ChangeNotifier
         if (self::config() === null) {
             return;
         }
-        $event = self::buildEvent($bean, $action);
+        $event = SCRM_ChangeEvent::build($bean, $action);
         if ($event['module'] === '' || $event['record_id'] === '') {
             self::log('debug', 'SocialCRM: change event skipped: the record has no module or id');
             return;
@@ -77,7 +83,7 @@ class SCRM_ChangeNotifier
             return;
         }
         $key = $event['module'] . '/' . $event['record_id'];
-        self::$pending[$key] = isset(self::$pending[$key]) ? self::merge(self::$pending[$key], $event) : $event;
+        self::$pending[$key] = isset(self::$pending[$key]) ? SCRM_ChangeEvent::merge(self::$pending[$key], $event) : $event;
         if (!self::$shutdownRegistered) {
             register_shutdown_function(array(__CLASS__, 'sendAtShutdown'));
             self::$shutdownRegistered = true;
@@ -85,110 +91,79 @@ class SCRM_ChangeNotifier
     }
 
     /**
-     * @param int|null $now unix time of the change (defaults to now)
-     * @return array the event, keys in the order of the wire format
+     * How this request may send its events.
+     *
+     * - 'after_response': PHP-FPM (fastcgi_finish_request) or LiteSpeed
+     *   (litespeed_finish_request) ends the response first; nobody waits, so up to 200 events
+     *   go within a 5 s budget, each with the transport's own timeouts (0.5 s / 2 s).
+     * - 'no_browser': the command line (cron.php, scheduler jobs); nobody waits either.
+     * - 'in_request': any other server API, Apache's mod_php above all. Shutdown functions run
+     *   before the response is complete, so the user waits for what is sent: one event, with
+     *   0.3 s to connect and 0.8 s in all; the rest are dropped and logged.
+     *
+     * @param string $sapi PHP's server API name (PHP_SAPI)
+     * @param bool $canFinishEarly whether this server can end the response before sending
+     * @return array{mode:string,max_events:int,connect:float|null,total:float|null,budget:float}
+     *     connect/total null mean the transport's own timeouts
      */
-    public static function buildEvent($bean, $action, $now = null, $eventId = null)
+    public static function deliveryPlan($sapi, $canFinishEarly)
     {
-        $module = !empty($bean->module_dir) ? $bean->module_dir : (isset($bean->module_name) ? $bean->module_name : '');
-        $modifiedBy = self::idOrNull($bean, 'modified_user_id');
-        if ($action === 'delete' && isset($GLOBALS['current_user']->id) && $GLOBALS['current_user']->id !== '') {
-            $modifiedBy = (string) $GLOBALS['current_user']->id;
+        if ($canFinishEarly || $sapi === 'cli' || $sapi === 'phpdbg') {
+            return array(
+                'mode' => $canFinishEarly ? 'after_response' : 'no_browser',
+                'max_events' => self::MAX_EVENTS_PER_REQUEST,
+                'connect' => null,
+                'total' => null,
+                'budget' => self::SEND_BUDGET_SECONDS,
+            );
         }
         return array(
-            'schema' => self::SCHEMA,
-            'event_id' => $eventId !== null ? (string) $eventId : self::uuid4(),
-            'module' => (string) $module,
-            'record_id' => isset($bean->id) ? (string) $bean->id : '',
-            'action' => $action,
-            'changed_fields' => $action === 'delete' ? array() : self::changedFields($bean, $action === 'create'),
-            'assigned_user_id' => self::idOrNull($bean, 'assigned_user_id'),
-            'modified_user_id' => $modifiedBy,
-            'occurred_at' => gmdate('Y-m-d\TH:i:s\Z', $now === null ? time() : (int) $now),
+            'mode' => 'in_request',
+            'max_events' => self::IN_REQUEST_MAX_EVENTS,
+            'connect' => self::IN_REQUEST_CONNECT_SECONDS,
+            'total' => self::IN_REQUEST_TOTAL_SECONDS,
+            'budget' => self::IN_REQUEST_TOTAL_SECONDS,
         );
     }
 
-    /**
-     * Names of the stored fields that changed (update) or carry a value (create), sorted.
-     * A field the bean does not hold (null) counts as not loaded, not as cleared.
-     */
-    public static function changedFields($bean, $isCreate)
-    {
-        $defs = isset($bean->field_defs) && is_array($bean->field_defs) ? $bean->field_defs : array();
-        $fetched = isset($bean->fetched_row) && is_array($bean->fetched_row) ? $bean->fetched_row : array();
-        $names = array();
-        foreach ($defs as $name => $def) {
-            if (!is_array($def) || in_array($name, self::$bookkeeping, true)) {
-                continue;
-            }
-            $type = isset($def['type']) ? (string) $def['type'] : '';
-            if ((isset($def['source']) && $def['source'] === 'non-db') || $type === 'link') {
-                continue;
-            }
-            $value = isset($bean->$name) ? $bean->$name : null;
-            if ($isCreate) {
-                if ($value !== null && $value !== '' && $value !== false) {
-                    $names[] = (string) $name;
-                }
-            } elseif ($value !== null && array_key_exists($name, $fetched)
-                && !self::sameValue($type, $fetched[$name], $value)) {
-                $names[] = (string) $name;
-            }
-        }
-        sort($names, SORT_STRING);
-        return $names;
-    }
-
-    public static function encode(array $event)
-    {
-        $json = json_encode($event, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
-        return $json === false ? null : $json;
-    }
-
-    /** "sha256=" + hex HMAC-SHA256 of the exact body bytes. */
-    public static function sign($body, $secret)
-    {
-        return 'sha256=' . hash_hmac('sha256', (string) $body, (string) $secret);
-    }
-
-    /** @return string[] */
-    public static function headers($body, $secret, $eventId, $timestamp)
-    {
-        return array(
-            'Content-Type: application/json',
-            'X-SocialCRM-Event-Id: ' . $eventId,
-            'X-SocialCRM-Signature: ' . self::sign($body, $secret),
-            'X-SocialCRM-Timestamp: ' . (int) $timestamp,
-            'User-Agent: SocialCRM-SuiteCRM/' . self::SCHEMA,
-        );
-    }
-
-    /** Shutdown function: finish the response first, then send. */
+    /** Shutdown function: end the response where the server allows it, then send. */
     public static function sendAtShutdown()
     {
-        self::guard(function () {
+        try {
             if (empty(self::$pending)) {
                 return;
             }
             ignore_user_abort(true);
+            $finishes = function_exists('fastcgi_finish_request') || function_exists('litespeed_finish_request');
+            $plan = self::deliveryPlan(self::$sapi !== null ? (string) self::$sapi : PHP_SAPI, $finishes);
             if (function_exists('fastcgi_finish_request')) {
                 if (session_status() === PHP_SESSION_ACTIVE) {
                     session_write_close();
                 }
                 fastcgi_finish_request();
+            } elseif (function_exists('litespeed_finish_request')) {
+                if (session_status() === PHP_SESSION_ACTIVE) {
+                    session_write_close();
+                }
+                litespeed_finish_request();
             }
-            self::flush();
-        });
+            self::flush($plan);
+        } catch (\Throwable $error) {
+            self::internalError($error);
+        }
     }
 
     /**
-     * Send what is queued. Stops at the first transport failure: the service is down or
-     * slow, and trying the rest would only hold this PHP worker longer.
+     * Send what is queued, within the plan's limits (by default those of 'after_response').
+     * Stops at the first transport failure: the service is down or slow, and trying the rest
+     * would only hold this PHP worker, or the user, longer.
      *
+     * @param array|null $plan from deliveryPlan()
      * @return array{sent:int,failed:int,dropped:int}
      */
-    public static function flush()
+    public static function flush($plan = null)
     {
+        $plan = is_array($plan) ? $plan : self::deliveryPlan('cli', true);
         $events = array_values(self::$pending);
         self::$pending = array();
         $summary = array('sent' => 0, 'failed' => 0, 'dropped' => 0);
@@ -198,21 +173,31 @@ class SCRM_ChangeNotifier
             return $summary;
         }
         $http = self::$http instanceof SCRM_Http ? self::$http : new SCRM_Http();
+        if ($plan['connect'] !== null && $plan['total'] !== null) {
+            $http = $http->capped($plan['connect'], $plan['total']);
+        }
+        self::$lastDelivery = array('mode' => $plan['mode'], 'max_events' => $plan['max_events'],
+            'connect' => $http->connectTimeout(), 'total' => $http->totalTimeout());
         $url = $config->serviceUrl . self::WEBHOOK_PATH;
-        $deadline = microtime(true) + self::SEND_BUDGET_SECONDS;
+        $deadline = microtime(true) + $plan['budget'];
         foreach ($events as $index => $event) {
-            if ($index >= self::MAX_EVENTS_PER_REQUEST || microtime(true) > $deadline) {
+            if ($index >= $plan['max_events'] || microtime(true) > $deadline) {
                 $summary['dropped'] = count($events) - $index;
+                $why = $plan['mode'] === 'in_request'
+                    ? sprintf('this PHP server (%s) cannot finish the response before sending, so only %d '
+                        . 'is sent while the user waits', self::$sapi !== null ? (string) self::$sapi : PHP_SAPI,
+                        $plan['max_events'])
+                    : 'limit reached';
                 self::log('warn', sprintf(
-                    'SocialCRM: %d change event(s) not sent in this request (limit reached); '
-                    . 'the service reconciles them later',
-                    $summary['dropped']
+                    'SocialCRM: %d change event(s) not sent in this request (%s); the service reconciles them later',
+                    $summary['dropped'],
+                    $why
                 ));
                 break;
             }
-            $body = self::encode($event);
+            $body = SCRM_ChangeEvent::encode($event);
             $result = $body === null ? array('status' => 0, 'error' => 'event could not be encoded')
-                : $http->post($url, $body, self::headers($body, $config->secret, $event['event_id'], time()));
+                : $http->post($url, $body, SCRM_ChangeEvent::headers($body, $config->secret, $event['event_id'], time()));
             if ($result['status'] >= 200 && $result['status'] < 300) {
                 $summary['sent']++;
                 continue;
@@ -272,79 +257,16 @@ class SCRM_ChangeNotifier
         return self::$config === false ? null : self::$config;
     }
 
-    private static function merge(array $earlier, array $later)
+    private static function internalError(\Throwable $error)
     {
-        $merged = $later;
-        $merged['event_id'] = $earlier['event_id'];
-        if ($later['action'] === 'delete' || $earlier['action'] === 'delete') {
-            return $merged;
-        }
-        if ($earlier['action'] === 'create') {
-            $merged['action'] = 'create';
-        }
-        $fields = array_values(array_unique(array_merge($earlier['changed_fields'], $later['changed_fields'])));
-        sort($fields, SORT_STRING);
-        $merged['changed_fields'] = $fields;
-        return $merged;
+        self::log('error', 'SocialCRM: change event skipped after an internal error: '
+            . get_class($error) . ': ' . $error->getMessage());
     }
 
-    private static function sameValue($type, $old, $new)
-    {
-        if ($type === 'bool') {
-            return self::truthy($old) === self::truthy($new);
-        }
-        $oldText = self::text($old);
-        $newText = self::text($new);
-        if (in_array($type, self::$numericTypes, true) && is_numeric($oldText) && is_numeric($newText)) {
-            return abs((float) $oldText - (float) $newText) < 1e-9;
-        }
-        return $oldText === $newText;
-    }
-
-    private static function truthy($value)
-    {
-        if (is_bool($value)) {
-            return $value;
-        }
-        return in_array(strtolower(trim((string) $value)), array('1', 'true', 'on', 'yes'), true);
-    }
-
-    private static function text($value)
-    {
-        if ($value === null || is_array($value) || is_object($value)) {
-            return '';
-        }
-        if (is_bool($value)) {
-            return $value ? '1' : '0';
-        }
-        return trim(html_entity_decode((string) $value, ENT_QUOTES, 'UTF-8'));
-    }
-
-    private static function idOrNull($bean, $field)
-    {
-        return isset($bean->$field) && (string) $bean->$field !== '' ? (string) $bean->$field : null;
-    }
-
-    private static function uuid4()
-    {
-        $bytes = random_bytes(16);
-        $bytes[6] = chr((ord($bytes[6]) & 0x0f) | 0x40);
-        $bytes[8] = chr((ord($bytes[8]) & 0x3f) | 0x80);
-        $hex = bin2hex($bytes);
-        return sprintf('%s-%s-%s-%s-%s', substr($hex, 0, 8), substr($hex, 8, 4), substr($hex, 12, 4),
-            substr($hex, 16, 4), substr($hex, 20));
-    }
-
-    private static function guard($work)
-    {
-        try {
-            $work();
-        } catch (\Throwable $error) {
-            self::log('error', 'SocialCRM: change event skipped after an internal error: '
-                . get_class($error) . ': ' . $error->getMessage());
-        }
-    }
-
+    /**
+     * Write to SuiteCRM's log without the secret. The logger method is named in the code, not
+     * computed: SuiteCRM's package scanner refuses calls like $logger->$level().
+     */
     private static function log($level, $message)
     {
         try {
@@ -355,7 +277,13 @@ class SCRM_ChangeNotifier
             if (self::$config instanceof SCRM_Config && self::$config->secret !== '') {
                 $message = str_replace(self::$config->secret, '[secret]', $message);
             }
-            $logger->$level($message);
+            if ($level === 'error') {
+                $logger->error($message);
+            } elseif ($level === 'warn') {
+                $logger->warn($message);
+            } else {
+                $logger->debug($message);
+            }
         } catch (\Throwable $ignored) {
             return;
         }

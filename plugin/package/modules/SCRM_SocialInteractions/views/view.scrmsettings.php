@@ -9,7 +9,9 @@ require_once __DIR__ . '/../lib/SCRM_ChangeNotifier.php';
 
 /**
  * Administration -> SocialCRM. The page object does the work; this view only wires
- * SuiteCRM's request, session and current user into it.
+ * SuiteCRM's request, session and current user into it. $_POST is what SuiteCRM's input
+ * filter (clean_incoming_data) left; $GLOBALS['RAW_REQUEST'] is the request as sent, which
+ * clean_incoming_data keeps so the page can refuse values the filter changed.
  */
 class SCRM_SocialInteractionsViewScrmsettings extends SugarView
 {
@@ -21,6 +23,7 @@ class SCRM_SocialInteractionsViewScrmsettings extends SugarView
         }
         $page = new SCRM_SettingsPage(is_array($mod_strings) ? $mod_strings : array(), new SCRM_Http(0.5, 3.0), $_SESSION);
         $method = isset($_SERVER['REQUEST_METHOD']) ? $_SERVER['REQUEST_METHOD'] : 'GET';
-        echo $page->handle(!empty($current_user) && is_admin($current_user), $method, $_POST);
+        $raw = isset($GLOBALS['RAW_REQUEST']) && is_array($GLOBALS['RAW_REQUEST']) ? $GLOBALS['RAW_REQUEST'] : null;
+        echo $page->handle(!empty($current_user) && is_admin($current_user), $method, $_POST, $raw);
     }
 }

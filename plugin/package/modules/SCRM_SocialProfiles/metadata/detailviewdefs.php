@@ -6,7 +6,9 @@ if (!defined('sugarEntry') || !sugarEntry) {
 $module_name = 'SCRM_SocialProfiles';
 $viewdefs[$module_name]['DetailView'] = array(
     'templateMeta' => array(
-        'form' => array('buttons' => array('EDIT', 'DUPLICATE', 'DELETE')),
+        // No DUPLICATE: a copy would repeat the network and network ID of a record the
+        // SocialCRM service already keeps, and it would treat the copy as the same item.
+        'form' => array('buttons' => array('EDIT', 'DELETE')),
         'maxColumns' => '2',
         'widths' => array(
             array('label' => '10', 'field' => '30'),
