@@ -1,13 +1,26 @@
 """Facebook Graph API calls needed to read a Page's comments and leads
 
-Every figure is counted twice, by the client's ``CallCounter`` and by the sandbox on the
-wire, and the two must agree. The Page is served with Graph's usual page sizes (at most
-100 items per page, nested connections included).
+Every read is counted two ways, each by the client and by the sandbox on the wire (the
+two must agree):
+
+* HTTP requests: what crosses the network, a batch envelope counting once;
+* Graph-charged calls: what Graph counts against the rate limits, where "each call
+  within the batch is counted separately" (HTTP requests, minus batch envelopes, plus
+  the batch items Graph ran). Requests Graph refused ("reduce the amount of data") are
+  charged too.
+
+Meta publishes no threshold for "Please reduce the amount of data". The headline uses
+the sandbox's default, deliberately strict cost model (a request costs its page size
+times its field cost, a nested connection its own limit times its fields; above 20,000
+Graph refuses: 100 posts x 100 comments and 50 x 50 are refused, 25 x 25 is served), so
+what it measures is the client's shrinking, not a lenient server. The best case, where
+Graph serves 100 posts with 100 comments each, is shown beside it with that assumption.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bench import Figure
 from connectors.facebook import FacebookClient
@@ -20,6 +33,27 @@ POSTS = 200
 COMMENTS = 5000
 FORMS = 3
 LEADS_PER_FORM = 100
+TARGET = 2.0  # Graph calls per 1,000 comments (the issue's target)
+LENIENT_THRESHOLD = 250_000  # serves 100 posts x 100 comments (cost 91,100)
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    records: int
+    http: int  # HTTP requests
+    charged: int  # Graph-charged calls
+
+    def per_thousand(self) -> str:
+        return (f"HTTP {self.http * 1000 / self.records:.2f} / charged "
+                f"{self.charged * 1000 / self.records:.2f} ({self.http} HTTP requests, "
+                f"{self.charged} Graph-charged calls for {self.records:,} comments)")
+
+    def verdict(self) -> str:
+        met = [name for name, calls in (("HTTP", self.http), ("charged", self.charged))
+               if calls * 1000 / self.records <= TARGET]
+        if len(met) == 2:
+            return "<= 2: met, both countings"
+        return f"<= 2: met counting {met[0]} only" if met else "<= 2: not met"
 
 
 def _client(sandbox: FacebookSandbox) -> FacebookClient:
@@ -28,19 +62,21 @@ def _client(sandbox: FacebookSandbox) -> FacebookClient:
                           retry=RetryPolicy(jitter=lambda: 0.0), sleep=lambda _: None)
 
 
-def _measure(sandbox: FacebookSandbox, read: Callable[[FacebookClient], int]) -> tuple[int, int]:
-    """(records read, Graph HTTP calls) of one read with a fresh client."""
+def _measure(sandbox: FacebookSandbox, read: Callable[[FacebookClient], int]) -> Measured:
+    """One read with a fresh client, counted by the client and on the wire."""
     client = _client(sandbox)
     sandbox.state.reset_stats()
     records = read(client)
-    calls = client.counter.total("facebook")
-    wire = sandbox.state.stats()["http_calls"]
-    if calls != wire:
-        raise RuntimeError(f"client counted {calls} calls, the sandbox served {wire}")
-    return records, calls
+    measured = Measured(records, client.counter.total("facebook"), client.charged_calls())
+    wire = sandbox.state.stats()
+    if (measured.http, measured.charged) != (wire["http_calls"], wire["charged_calls"]):
+        raise RuntimeError(f"client counted {measured.http} requests / {measured.charged} "
+                           f"charged, the sandbox {wire['http_calls']} / "
+                           f"{wire['charged_calls']}")
+    return measured
 
 
-def _best(page_id: str) -> Callable[[FacebookClient], int]:
+def _threads(page_id: str) -> Callable[[FacebookClient], int]:
     """Field expansion of comments in the feed, then batches for remaining pages."""
     def read(client: FacebookClient) -> int:
         return sum(len(t.comments) for t in client.iter_threads(page_id))
@@ -63,8 +99,8 @@ def _leads(page_id: str) -> Callable[[FacebookClient], int]:
     return read
 
 
-def _per_thousand(calls: int, comments: int) -> str:
-    return f"{calls * 1000 / comments:.2f} ({calls} calls for {comments:,} comments)"
+def _refused(sandbox: FacebookSandbox) -> int:
+    return sandbox.state.stats()["by_endpoint"].get("GET /{id}/feed", 0)
 
 
 def run() -> list[Figure]:
@@ -72,41 +108,53 @@ def run() -> list[Figure]:
         sandbox.load_large_page(posts=POSTS, comments=COMMENTS, distribution="even",
                                 forms=FORMS, leads_per_form=LEADS_PER_FORM)
         page = sandbox.page_id
-        best_comments, best_calls = _measure(sandbox, _best(page))
-        naive_comments, naive_calls = _measure(sandbox, _naive(page))
-        leads, lead_calls = _measure(sandbox, _leads(page))
+        strict = sandbox.state.config.reduce_data_threshold
+        conservative = _measure(sandbox, _threads(page))
+        feed_calls = _refused(sandbox)
+        naive = _measure(sandbox, _naive(page))
+        leads = _measure(sandbox, _leads(page))
+        sandbox.state.config.reduce_data_threshold = LENIENT_THRESHOLD
+        best = _measure(sandbox, _threads(page))
+        sandbox.state.config.reduce_data_threshold = strict
         sandbox.load_large_page(posts=POSTS, comments=COMMENTS, distribution="irregular")
         spread = [len(sandbox.store.stream(p)) for p in sandbox.store.ids_of("post")]
+        uneven = _measure(sandbox, _threads(page))
         sandbox.state.config.irregular_pages = True
-        rough_comments, rough_calls = _measure(sandbox, _best(page))
-        sandbox.state.config.irregular_pages = False
-        sandbox.load_large_page(posts=POSTS, comments=COMMENTS, distribution="even")
-        sandbox.state.config.reduce_data_threshold = 20_000
-        small_comments, small_calls = _measure(sandbox, _best(page))
-    if {best_comments, naive_comments, rough_comments, small_comments} != {COMMENTS}:
+        rough = _measure(sandbox, _threads(page))
+    if {m.records for m in (conservative, naive, best, uneven, rough)} != {COMMENTS}:
         raise RuntimeError("a strategy did not read every comment")
-    if leads != FORMS * LEADS_PER_FORM:
+    if leads.records != FORMS * LEADS_PER_FORM:
         raise RuntimeError("not every lead was read")
     setup = f"{POSTS} posts x {COMMENTS // POSTS} comments"
+    spread_text = (f"{POSTS} posts, {COMMENTS:,} comments spread unevenly (busiest post "
+                   f"{max(spread)}, {spread.count(0)} posts with none)")
+    how = ("feed with comments.limit(100).filter(stream) expanded, remaining comment pages "
+           "in batch requests")
     return [
-        Figure("Graph calls per 1,000 comments", _per_thousand(best_calls, best_comments),
-               "<= 2", f"{setup}; feed with comments.limit(100).filter(stream) expanded, "
-                       "remaining comment pages in batch requests; CallCounter = wire count"),
+        Figure("Graph calls per 1,000 comments (conservative cost model)",
+               conservative.per_thousand(), conservative.verdict(),
+               f"{setup}; {how}; Graph refuses requests costing over {strict:,} field-items "
+               f"(100 x 100 and 50 x 50 refused): {feed_calls} feed requests, the refused "
+               "ones included, the client halving page sizes until served (25 x 25)"),
+        Figure("Graph calls per 1,000 comments, best case (lenient Graph)",
+               best.per_thousand(), best.verdict(),
+               f"{setup}; {how}; ASSUMES Graph serves 100 posts x 100 comments in one "
+               f"request (sandbox threshold {LENIENT_THRESHOLD:,}): not documented by Meta"),
         Figure("Graph calls per 1,000 comments, one request per post (naive)",
-               _per_thousand(naive_calls, naive_comments), "(comparison)",
+               naive.per_thousand(), "(comparison)",
                f"{setup}; list posts, then GET /{{post}}/comments for each, same sandbox"),
+        Figure("Graph calls per 1,000 comments, uneven Page",
+               uneven.per_thousand(), uneven.verdict(),
+               f"{spread_text}; conservative cost model: posts with over 25 comments need "
+               "their further pages in batch items, each one charged"),
         Figure("Graph calls per 1,000 comments, uneven Page with irregular pages",
-               _per_thousand(rough_calls, rough_comments), "",
-               f"{POSTS} posts, {COMMENTS:,} comments spread unevenly (busiest post "
-               f"{max(spread)}, {spread.count(0)} posts with none); short and empty pages "
-               "that still have next"),
-        Figure("Graph calls per 1,000 comments when Graph asks for less data",
-               _per_thousand(small_calls, small_comments), "",
-               f"{setup}; the sandbox refuses requests costing over 20,000 field-items "
-               "(100 posts x 100 comments and 50 x 50 are refused), the client halves page "
-               "sizes and keeps reading"),
-        Figure("Graph calls per lead", f"{lead_calls / leads:.4f} ({lead_calls} calls for "
-                                       f"{leads} leads)", "",
+               rough.per_thousand(), rough.verdict(),
+               f"{spread_text}; short and empty pages that still have next (adversarial); "
+               "conservative cost model"),
+        Figure("Graph calls per lead",
+               f"HTTP {leads.http / leads.records:.4f} / charged "
+               f"{leads.charged / leads.records:.4f} ({leads.http} HTTP requests, "
+               f"{leads.charged} Graph-charged calls for {leads.records} leads)", "",
                f"{FORMS} lead forms x {LEADS_PER_FORM} leads: leadgen_forms, then every "
-               "form's leads in one batch"),
+               "form's leads in one batch (one charged call per form)"),
     ]

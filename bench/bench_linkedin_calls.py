@@ -4,6 +4,9 @@ Measured on the wire against the LinkedIn sandbox (loopback HTTP), counting ever
 attempt the client makes. LinkedIn has no batch read of comments across posts and no
 field expansion, so one call per post (plus one per comment that has replies) is the
 floor; the figures show the client stays at that floor, even when pages are irregular.
+A long thread costs a little more than ``comments / count`` pages: each page re-reads
+the last ``page_overlap`` positions of the one before, so deletions during the read
+cannot make it skip a comment; the long-thread figure shows that price.
 """
 
 from __future__ import annotations
@@ -42,6 +45,24 @@ def _comment_figure(name: str, plan: SeedPlan, *, irregular: bool) -> Figure:
     )
 
 
+def _long_thread_figure() -> Figure:
+    plan = SeedPlan(posts=1, comments_per_post=1000, reply_ratio=0.0, lead_responses=1)
+    with LinkedInSandbox(plan=plan, quiet=True) as sandbox:
+        client = _client(sandbox)
+        post = next(iter(client.posts(ORGANIZATION_URN))).external_id
+        client.counter.reset()
+        comments = sum(1 for _ in client.comment_sweep([post]))
+        calls = client.counter.total()
+    return Figure(
+        name="LinkedIn calls for one post with 1,000 comments",
+        value=f"{calls} calls for {comments} comments",
+        target=f"at most {-(-comments // (PAGE_SIZE - client.page_overlap)) + 1}: "
+               "comments / (count - overlap), rounded up, plus a closing page",
+        how=f"count={PAGE_SIZE}, page_overlap={client.page_overlap} (each page re-reads "
+            f"{client.page_overlap} positions so deletions mid-read skip nothing)",
+    )
+
+
 def _lead_figures() -> list[Figure]:
     plan = SeedPlan(posts=1, comments_per_post=0, lead_responses=50)
     with LinkedInSandbox(plan=plan, quiet=True) as sandbox:
@@ -77,5 +98,6 @@ def run() -> list[Figure]:
                         threaded, irregular=False),
         _comment_figure("LinkedIn calls per 1,000 comments (irregular pages)", flat,
                         irregular=True),
+        _long_thread_figure(),
         *_lead_figures(),
     ]

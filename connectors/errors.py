@@ -6,6 +6,8 @@ class, never on status codes or message text:
 * ``RetryLaterError`` and its subclasses: transient; try again after ``retry_after``
   seconds (or the caller's own backoff when it is ``None``). The transport already
   retried idempotent calls before raising one of these.
+* ``OutcomeUnknownError``: a non-idempotent write may have landed; check before
+  repeating it (never blindly retried, so nothing is applied twice).
 * ``AuthenticationError``: credentials or token are bad, expired or revoked; re-login,
   or alert a human. Never retried blindly.
 * ``PermissionDeniedError``: authenticated but not allowed; skip and report.
@@ -66,6 +68,12 @@ class UnavailableError(RetryLaterError):
 
 class RateLimitedError(RetryLaterError):
     """The service throttled us; wait ``retry_after`` seconds before the next call."""
+
+
+class OutcomeUnknownError(ConnectorError):
+    """A write that is not safe to repeat may or may not have been applied (the answer
+    was lost, or the service failed after receiving it). Not a ``RetryLaterError`` on
+    purpose: re-read the target and look for the write before trying it again."""
 
 
 class AuthenticationError(ConnectorError):

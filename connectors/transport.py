@@ -5,9 +5,11 @@ It owns what must be identical for Facebook, LinkedIn and SuiteCRM:
 * a timeout on every call (connect and read);
 * an explicit retry policy: only transient failures (``RetryLaterError`` from the
   client's classifier, timeouts, dropped connections), only for idempotent calls
-  (a connect timeout is retried for any call, the request never left), exponential
-  backoff with full jitter, ``Retry-After`` obeyed, attempts capped; never auth,
-  validation or TLS failures;
+  (a refused connection, a connect timeout or a 429 is retried for any call: the
+  request was not carried out), exponential backoff with full jitter, ``Retry-After``
+  obeyed, attempts capped; never auth, validation or TLS failures;
+* a non-idempotent call that may have been carried out (no answer, or a 5xx) raises
+  ``OutcomeUnknownError`` instead of a retryable error, so no caller re-posts blindly;
 * a per-service, per-endpoint call counter so efficiency can be measured;
 * a ``Governor`` hook that sees every response (errors too) and may pause before the
   next request, where rate-limit headers are read.
@@ -32,6 +34,7 @@ import requests
 
 from connectors.errors import (
     ConnectorError,
+    OutcomeUnknownError,
     RetryLaterError,
     UnavailableError,
 )
@@ -214,7 +217,10 @@ class Transport:
                     if wait is not None:
                         self.sleep(wait)
                         continue
-                raise error from None
+                    raise error from None
+                raise OutcomeUnknownError(
+                    f"{endpoint}: no answer ({type(exc).__name__}); the write may have "
+                    "been applied", service=self.service, attempts=attempt) from None
             elapsed_ms = (time.monotonic() - started) * 1000
             self.governor.after_response(endpoint, response)
             log.debug("%s %s -> %s in %.0f ms", self.service, endpoint,
@@ -230,4 +236,10 @@ class Transport:
                              endpoint, response.status_code, wait, attempt)
                     self.sleep(wait)
                     continue
+            if (isinstance(error, UnavailableError) and not idempotent
+                    and response.status_code >= 500):
+                raise OutcomeUnknownError(
+                    f"{endpoint} failed with HTTP {response.status_code}; the write may have "
+                    "been applied", service=self.service, status=response.status_code,
+                    attempts=attempt) from error
             raise error

@@ -155,8 +155,9 @@ OPTIONS: tuple[Option, ...] = (
            "LinkedIn REST host. Unset: `https://api.linkedin.com`, or the LinkedIn sandbox "
            "in demo mode."),
     Option("LINKEDIN_VERSION", "linkedin_version", _pattern(r"\d{6}(\.\d{2})?", "202610"),
-           "202610", "`LinkedIn-Version` header (YYYYMM) every call sends. A retired version "
-           "stops syncs with an error that names this setting."),
+           "202610", "`LinkedIn-Version` header (YYYYMM) every call sends. LinkedIn retires a "
+           "version about 12 months after release: raise it every few months; a retired "
+           "version stops syncs with an error that names this setting."),
     Option("LINKEDIN_CLIENT_ID", "linkedin_client_id", _text, None, "LinkedIn app client id."),
     Option("LINKEDIN_CLIENT_SECRET", "linkedin_client_secret", _text, None,
            "LinkedIn app client secret: webhook validation (`challengeCode`) and "

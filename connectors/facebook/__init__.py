@@ -1,7 +1,9 @@
 """Facebook Graph API connector: Pages, comments, Messenger, Lead Ads, webhooks.
 
 ``FacebookClient`` reads and writes; ``webhooks`` verifies and parses deliveries;
-``UsageGovernor`` paces calls from Graph's usage headers. See each module's docstring.
+``UsageGovernor`` paces calls from Graph's usage headers; ``ThreadSweep`` (from
+``iter_threads``) reads a Page's threads and resumes from a stored ``SweepPosition``.
+See each module's docstring.
 """
 
 from connectors.facebook.client import FacebookClient
@@ -18,6 +20,7 @@ from connectors.facebook.records import (
     PostThread,
     TokenInfo,
 )
+from connectors.facebook.threads import SweepPosition, ThreadSweep
 from connectors.facebook.webhooks import (
     WebhookRejectedError,
     parse_events,
@@ -36,6 +39,8 @@ __all__ = [
     "LongLivedToken",
     "PageToken",
     "PostThread",
+    "SweepPosition",
+    "ThreadSweep",
     "TokenInfo",
     "UsageGovernor",
     "WebhookRejectedError",

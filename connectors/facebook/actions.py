@@ -1,9 +1,15 @@
 """Writing back: public replies, hide/unhide, private replies, deletes.
 
-Writes are not idempotent: the transport never retries them after Graph received them
-(a retried reply would be posted twice); only a connection that never reached Graph is
-retried. A target deleted meanwhile raises ``ObjectDeletedError`` so the caller can
-close the item instead of failing forever.
+Replies and private replies are not idempotent: the transport never re-sends them once
+Graph may have received them (a retried reply would be posted twice). When the answer
+is lost or Graph fails after receiving one, they raise ``OutcomeUnknownError``: read the
+thread and look for the reply before trying again. Only a connection refused or never
+made (and a 429) is retried. Hiding, unhiding, subscribing and deleting set a state, so
+repeating them is safe and the transport retries them like reads.
+
+A target deleted meanwhile raises ``ObjectDeletedError`` so the caller can close the
+item instead of failing forever; for a delete that is success, once the Page is
+confirmed readable (a retried delete whose first attempt landed gets exactly that).
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from connectors.errors import BadResponseError
+from connectors.errors import BadResponseError, ObjectDeletedError
+from connectors.facebook.access import confirm_page_access
 from connectors.facebook.errors import SERVICE
 
 if TYPE_CHECKING:
@@ -58,7 +65,12 @@ class ActionsMixin:
         return _id(body, "private reply")
 
     def delete_comment(self, comment_id: str) -> bool:
-        body = self.graph.delete(comment_id, endpoint="DELETE /{comment}")
+        """Delete a comment; one that is already gone counts as deleted."""
+        try:
+            body = self.graph.delete(comment_id, endpoint="DELETE /{comment}")
+        except ObjectDeletedError:
+            confirm_page_access(self.graph)  # else 100/33 means "no access", not "gone"
+            return True
         return _success(body, "delete comment")
 
     def subscribe_page(self, page_id: str,

@@ -5,7 +5,10 @@ hungry. ``run_batch`` sends ``POST /`` with ``batch=[...]`` in chunks of 50, dec
 item's own ``{code, headers, body}``, maps each item's error with the same rules as a
 whole response and feeds each item's usage headers to the governor. Items that came back
 ``null`` (Graph did not run them), failed transiently, or were throttled with a wait the
-retry policy accepts are re-sent (reads only) until the policy's attempts run out.
+client's one waiting limit accepts are re-sent (reads only) until the policy's attempts
+run out. A batch holding writes is never re-sent: a failed envelope is an
+``OutcomeUnknownError`` (from the transport) and so is each write item that came back
+``null`` or failed on Graph's side, for the caller to check before trying again.
 
 ``follow_all`` builds on it: given the ``next`` links of many listings (the remaining
 comment pages of many posts, say), it reads them all, one batch per round, until no
@@ -23,13 +26,14 @@ from connectors.errors import (
     BadResponseError,
     ConnectorError,
     ObjectDeletedError,
+    OutcomeUnknownError,
     RateLimitedError,
     TooMuchDataError,
     UnavailableError,
 )
 from connectors.facebook.errors import SERVICE, graph_error
 from connectors.facebook.fields import Query
-from connectors.facebook.pagination import CursorGuard, Page, parse_page
+from connectors.facebook.pagination import CursorGuard, EndGuard, Page, parse_page
 
 if TYPE_CHECKING:
     from connectors.facebook.graph import GraphApi
@@ -76,6 +80,11 @@ def _item_result(graph: GraphApi, item: Mapping[str, Any], label: str) -> Any:
     return error if error is not None else body
 
 
+def _unsure(label: str, attempt: int) -> OutcomeUnknownError:
+    return OutcomeUnknownError(f"{label}: no answer, or a Graph failure, for this write; it "
+                               "may have been applied", service=SERVICE, attempts=attempt)
+
+
 def run_batch(graph: GraphApi, requests: Sequence[BatchRequest], *,
               label: str = "batch item") -> list[Any]:
     """Each request's decoded body, or the ``ConnectorError`` it answered, in order."""
@@ -94,18 +103,27 @@ def run_batch(graph: GraphApi, requests: Sequence[BatchRequest], *,
             if not isinstance(answer, list) or len(answer) != len(chunk):
                 raise BadResponseError("batch answer does not match the request",
                                        service=SERVICE)
+            graph.record_batch(sum(item is not None for item in answer))
             for index, item in zip(chunk, answer, strict=True):
                 if item is None:
-                    unanswered.append(index)
+                    if idempotent:
+                        unanswered.append(index)
+                    else:
+                        results[index] = _unsure(label, attempt)
                     continue
                 outcome = _item_result(graph, item, label)
                 results[index] = outcome
+                if not idempotent:
+                    if isinstance(outcome, UnavailableError) and not isinstance(
+                            outcome, RateLimitedError):
+                        results[index] = _unsure(label, attempt)
+                    continue
                 if isinstance(outcome, RateLimitedError):
                     wait = graph.transport.retry.delay(attempt, outcome.retry_after)
-                    if wait is not None and idempotent:
+                    if wait is not None:
                         unanswered.append(index)
                         throttle_wait = max(throttle_wait, wait)
-                elif isinstance(outcome, UnavailableError) and idempotent:
+                elif isinstance(outcome, UnavailableError):
                     unanswered.append(index)
         pending = unanswered
         if pending:
@@ -134,13 +152,17 @@ def follow_all(
     ``starts`` maps a key (a post id, say) to the (path, params) of its next page.
     Each round sends one batch item per listing still open. An item that answers
     "reduce the amount of data" is asked again smaller; a deleted object (100/33) ends
-    its listing and is reported; any other error is raised.
+    its listing and is reported (callers confirm Page access before recording it); a
+    listing that only goes on with empty pages is ended by its ``EndGuard``; any other
+    error is raised.
     """
     open_: dict[str, tuple[str, dict[str, str]]] = {
         key: (path, {**params, **query.params()}) for key, (path, params) in starts.items()
     }
     queries = dict.fromkeys(open_, query)
     guards = {key: CursorGuard(f"{label} {key}") for key in open_}
+    ends = {key: EndGuard(f"{label} {key}", params.get("since"))
+            for key, (_, params) in open_.items()}
     for key, (_, params) in open_.items():
         guards[key].check(params)
     deleted: set[str] = set()
@@ -167,6 +189,8 @@ def follow_all(
             if page.next:
                 next_path, next_params = graph.split_next(page.next)
                 next_params.update(queries[key].params())
+                if ends[key].finished(page, next_params):
+                    continue
                 guards[key].check(next_params)
                 open_[key] = (next_path, next_params)
     return deleted

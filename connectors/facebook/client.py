@@ -18,6 +18,7 @@ from connectors.facebook.errors import DEFAULT_THROTTLE_WAIT
 from connectors.facebook.feed import FeedMixin
 from connectors.facebook.graph import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_WAIT,
     DEFAULT_MIN_VERSION,
     DEFAULT_VERSION,
     GraphApi,
@@ -33,6 +34,8 @@ class FacebookClient(FeedMixin, MessagingMixin, LeadsMixin, ActionsMixin, Tokens
 
     ``app_secret`` turns on ``appsecret_proof`` for every call. ``governor`` defaults to
     a ``UsageGovernor`` sharing ``sleep`` and ``clock``; pass one to tune thresholds.
+    ``max_wait`` is the longest any call blocks to wait out a throttle (the governor's
+    own ``max_wait`` when one is passed); longer throttles raise ``RateLimitedError``.
     """
 
     def __init__(
@@ -53,18 +56,24 @@ class FacebookClient(FeedMixin, MessagingMixin, LeadsMixin, ActionsMixin, Tokens
         governor: Governor | None = None,
         throttle_wait: float = DEFAULT_THROTTLE_WAIT,
         token_in_header: bool = True,
+        max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
         self.graph = GraphApi(
             base_url=base_url, version=version, min_version=min_version, app_id=app_id,
             app_secret=app_secret, access_token=access_token, session=session,
             timeout=timeout, retry=retry, sleep=sleep, clock=clock, counter=counter,
             governor=governor, throttle_wait=throttle_wait, token_in_header=token_in_header,
+            max_wait=max_wait,
         )
 
     @property
     def counter(self) -> CallCounter:
         """Graph HTTP calls made by this client, by endpoint label."""
         return self.graph.counter
+
+    def charged_calls(self) -> int:
+        """Calls as Graph charges them (every batch item counts): see ``GraphApi``."""
+        return self.graph.charged_calls()
 
     @property
     def governor(self) -> Governor:

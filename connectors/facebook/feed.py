@@ -1,66 +1,51 @@
 """Reading a Page: posts, every comment and reply, reactions.
 
-The cheap way to read a Page's conversation is the one existing connectors skip: ask
-the feed for posts *with their first 100 comments expanded* (``filter=stream`` so
-replies and comments the default filter hides are included), then read only the
-remaining comment pages, for every post of a feed page at once, in batch requests.
-A Page of 200 posts with 25 comments each takes two Graph calls this way instead of one
-per post.
+Threads (posts with all their comments) come from ``ThreadSweep`` (field expansion plus
+batches, resumable after a throttle). Every comment listing is checked against Graph's
+``summary.total_count`` and repaired when a stale cursor ended it short (``comments``).
+Before a 100/33 answer is reported as a deletion, the Page is confirmed readable
+(``access``): a token that lost access must not look like mass deletions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from connectors.errors import BadResponseError, ObjectDeletedError
 from connectors.facebook import parse
-from connectors.facebook.batch import BatchRequest, follow_all, run_batch
+from connectors.facebook.access import (
+    OWN_NODE,
+    confirm_page_access,
+    confirmed_deletions,
+    page_of,
+)
+from connectors.facebook.batch import BatchRequest, run_batch
+from connectors.facebook.comments import (
+    COMMENT_FIELDS,
+    COMMENTS_LABEL,
+    CommentBook,
+    comments_edge,
+    is_short,
+    resume_since,
+    window,
+)
 from connectors.facebook.errors import SERVICE
 from connectors.facebook.fields import Edge, Query
-from connectors.facebook.pagination import Page, Paginator, parse_page
-from connectors.facebook.records import CommentsRead, PostThread
+from connectors.facebook.pagination import Paginator
+from connectors.facebook.records import CommentsRead
+from connectors.facebook.threads import MIN_POST_FIELDS, POST_FIELDS, SweepPosition, ThreadSweep
 from connectors.social import Network, ReactionSummary, SocialComment, SocialPost
 
 if TYPE_CHECKING:
     from connectors.facebook.graph import GraphApi
 
-POST_FIELDS = ("id", "message", "story", "created_time", "updated_time", "from",
-               "permalink_url", "is_hidden", "is_published", "status_type")
-MIN_POST_FIELDS = ("id", "message", "created_time", "from")
-COMMENT_FIELDS = ("id", "message", "created_time", "from", "parent", "like_count",
-                  "comment_count", "is_hidden", "permalink_url")
-MIN_COMMENT_FIELDS = ("id", "message", "created_time", "from", "parent")
-STREAM = (("filter", "stream"), ("order", "chronological"), ("summary", "true"))
 REACTION_TYPES = ("LIKE", "LOVE", "WOW", "HAHA", "SAD", "ANGRY")
-COMMENTS_LABEL = "GET /{object}/comments"
 # Every comment counted, replies too: the default filter (toplevel) would undercount.
 _COUNT_ONLY = Edge("comments", limit=0, modifiers=(("filter", "stream"), ("summary", "true")))
-
-
-def comments_edge(limit: int = 100, *, stream: bool = True) -> Edge:
-    modifiers = STREAM if stream else (("summary", "true"),)
-    return Edge("comments", COMMENT_FIELDS, limit=limit, modifiers=modifiers,
-                minimal=MIN_COMMENT_FIELDS)
-
-
-def _window(since: datetime | None, until: datetime | None) -> dict[str, str]:
-    window = {}
-    if since is not None:
-        window["since"] = str(parse.epoch_seconds(since))
-    if until is not None:
-        window["until"] = str(parse.epoch_seconds(until))
-    return window
-
-
-def _unique(comments: Iterable[SocialComment]) -> tuple[SocialComment, ...]:
-    """Drop repeats (cursors shift when comments arrive mid-read), keep first order."""
-    seen: dict[str, SocialComment] = {}
-    for item in comments:
-        seen.setdefault(item.external_id, item)
-    return tuple(seen.values())
+__all__ = ["FeedMixin", "comments_edge"]
 
 
 def _reaction_fields(types: Sequence[str]) -> tuple[Edge, ...]:
@@ -88,68 +73,56 @@ class FeedMixin:
         query = Query(fields=(*POST_FIELDS, _COUNT_ONLY), limit=limit,
                       minimal=(*MIN_POST_FIELDS, _COUNT_ONLY))
         pages = Paginator(self.graph, f"{page_id}/{edge}", query,
-                          endpoint=f"GET /{{page}}/{edge}", params=_window(since, until))
-        for raw in pages.items():
-            yield parse.post(raw, page_id)
+                          endpoint=f"GET /{{page}}/{edge}", params=window(since, until))
+        try:
+            for raw in pages.items():
+                yield parse.post(raw, page_id)
+        except ObjectDeletedError:
+            confirm_page_access(self.graph, page_id)  # lost access: AuthenticationError
+            raise
 
     def iter_threads(self, page_id: str, *, edge: str = "feed",
                      since: datetime | None = None, until: datetime | None = None,
-                     post_limit: int = 100, comment_limit: int = 100) -> Iterator[PostThread]:
-        """Every post of ``edge`` with every comment and reply on it.
+                     post_limit: int = 100, comment_limit: int = 100,
+                     resume: SweepPosition | None = None) -> ThreadSweep:
+        """Every post of ``edge`` with every comment and reply (a ``ThreadSweep``).
 
         One feed request per page of posts (comments expanded), then the remaining
-        comment pages of all those posts together, one batch call per round.
+        comment pages of all those posts together, one batch call per round. After a
+        ``RateLimitedError`` iterate the same sweep again, or pass its stored
+        ``position`` as ``resume``.
         """
-        nested = comments_edge(comment_limit)
-        query = Query(fields=(*POST_FIELDS, nested), limit=post_limit,
-                      minimal=(*MIN_POST_FIELDS, nested))
-        paginator = Paginator(self.graph, f"{page_id}/{edge}", query,
-                              endpoint=f"GET /{{page}}/{edge}", params=_window(since, until))
-        done: set[str] = set()  # a post seen on two pages (cursor shift) is yielded once
-        for page in paginator.pages():
-            posts: dict[str, SocialPost] = {}
-            comments: dict[str, list[SocialComment]] = {}
-            totals: dict[str, int | None] = {}
-            pending: dict[str, tuple[str, dict[str, str]]] = {}
-            for raw in page.data:
-                post = parse.post(raw, page_id)
-                if post.external_id in done:
-                    continue
-                done.add(post.external_id)
-                posts[post.external_id] = post
-                first = parse_page(raw.get("comments") or {"data": []}, "expanded comments")
-                comments[post.external_id] = [parse.comment(c, post.external_id)
-                                              for c in first.data]
-                totals[post.external_id] = first.summary.get("total_count")
-                if first.next:
-                    pending[post.external_id] = self.graph.split_next(first.next)
-            current = next(f for f in paginator.query.fields
-                           if isinstance(f, Edge) and f.name == "comments")
-
-            def collect(post_id: str, more: Page,
-                        into: dict[str, list[SocialComment]] = comments) -> None:
-                into[post_id].extend(parse.comment(c, post_id) for c in more.data)
-
-            deleted = follow_all(self.graph, pending, current.as_query(), collect,
-                                 label=COMMENTS_LABEL)
-            for post_id, post in posts.items():
-                yield PostThread(post=post, comments=_unique(comments[post_id]),
-                                 total_count=totals[post_id], deleted=post_id in deleted)
+        return ThreadSweep(self.graph, page_id, edge=edge, since=since, until=until,
+                           post_limit=post_limit, comment_limit=comment_limit,
+                           position=resume)
 
     def iter_comments(self, object_id: str, *, post_id: str | None = None,
                       since: datetime | None = None, limit: int = 100,
                       stream: bool = True) -> Iterator[SocialComment]:
         """Every comment of a post (``filter=stream``: replies included), or the replies
-        of a comment (``object_id`` a comment, ``post_id`` its post)."""
-        query = comments_edge(limit, stream=stream).as_query(_window(since, None))
-        pages = Paginator(self.graph, f"{object_id}/comments", query, endpoint=COMMENTS_LABEL)
+        of a comment (``object_id`` a comment, ``post_id`` its post). A whole listing
+        (no ``since``) that ends short of Graph's count (a stale cursor) is continued
+        from its newest comment."""
+        query = comments_edge(limit, stream=stream).as_query()
         owner = post_id or object_id
-        seen: set[str] = set()
-        for raw in pages.items():
-            item = parse.comment(raw, owner)
-            if item.external_id not in seen:
-                seen.add(item.external_id)
-                yield item
+        seen: dict[str, SocialComment] = {}
+        total: int | None = None
+        params = window(since, None)
+        for repair in (False, True):
+            pages = Paginator(self.graph, f"{object_id}/comments", query,
+                              endpoint=COMMENTS_LABEL, params=params)
+            for page in pages.pages():
+                count = page.summary.get("total_count")
+                if not repair and isinstance(count, int):
+                    total = count
+                for raw in page.data:
+                    item = parse.comment(raw, owner)
+                    if item.external_id not in seen:
+                        seen[item.external_id] = item
+                        yield item
+            if since is not None or not is_short(len(seen), total):
+                return
+            params = resume_since(seen.values())
 
     def iter_replies(self, comment_id: str, post_id: str) -> Iterator[SocialComment]:
         """Replies to one comment (Graph nests one level: replies of replies land here)."""
@@ -157,29 +130,39 @@ class FeedMixin:
             yield reply if reply.parent_id else _with_parent(reply, comment_id)
 
     def comments_of(self, object_ids: Sequence[str], *, since: datetime | None = None,
-                    limit: int = 100) -> CommentsRead:
-        """All comments of many posts at once: every page of every post through batches."""
-        by_object: dict[str, list[SocialComment]] = {oid: [] for oid in object_ids}
+                    limit: int = 100, page_id: str | None = None) -> CommentsRead:
+        """All comments of many posts at once: every page of every post through batches.
 
-        def collect(object_id: str, page: Page) -> None:
-            by_object[object_id].extend(parse.comment(c, object_id) for c in page.data)
-
-        starts = {oid: (f"{oid}/comments", _window(since, None)) for oid in object_ids}
-        deleted = follow_all(self.graph, starts, comments_edge(limit).as_query(), collect,
-                             label=COMMENTS_LABEL)
-        return CommentsRead(by_object={k: _unique(v) for k, v in by_object.items()},
-                            deleted=frozenset(deleted))
+        ``deleted`` lists the objects Graph answered 100/33 for, once the Page
+        (``page_id``, else the token's own ``/me``) is confirmed readable."""
+        book = CommentBook(self.graph, comments_edge(limit).as_query())
+        for oid in object_ids:
+            book.open(oid)
+        book.follow({oid: (f"{oid}/comments", window(since, None)) for oid in object_ids})
+        if since is None:
+            book.repair()  # only a whole listing compares with Graph's count
+        deleted = confirmed_deletions(self.graph, page_id or OWN_NODE, book.deleted)
+        return CommentsRead(by_object={oid: book.comments(oid) for oid in object_ids},
+                            deleted=deleted)
 
     def post(self, post_id: str, page_id: str) -> SocialPost:
         """One post; ``ObjectDeletedError`` when it is gone (record the deletion)."""
         fields = ",".join((*POST_FIELDS, _COUNT_ONLY.render()))
-        return parse.post(self.graph.get(post_id, {"fields": fields},
-                                         endpoint="GET /{post}"), page_id)
+        try:
+            body = self.graph.get(post_id, {"fields": fields}, endpoint="GET /{post}")
+        except ObjectDeletedError:
+            confirm_page_access(self.graph, page_id)
+            raise
+        return parse.post(body, page_id)
 
     def comment(self, comment_id: str, post_id: str) -> SocialComment:
         """One comment; ``ObjectDeletedError`` when it is gone."""
-        body = self.graph.get(comment_id, {"fields": ",".join(COMMENT_FIELDS)},
-                              endpoint="GET /{comment}")
+        try:
+            body = self.graph.get(comment_id, {"fields": ",".join(COMMENT_FIELDS)},
+                                  endpoint="GET /{comment}")
+        except ObjectDeletedError:
+            confirm_page_access(self.graph, page_of(post_id))
+            raise
         return parse.comment(body, post_id)
 
     def reactions(self, object_id: str, *,
@@ -189,9 +172,11 @@ class FeedMixin:
         body = self.graph.get(object_id, {"fields": fields}, endpoint="GET /{object}/reactions")
         return _summary(object_id, body, types)
 
-    def reactions_of(self, object_ids: Sequence[str], *, types: Sequence[str] = REACTION_TYPES
+    def reactions_of(self, object_ids: Sequence[str], *, types: Sequence[str] = REACTION_TYPES,
+                     page_id: str | None = None
                      ) -> tuple[dict[str, ReactionSummary], frozenset[str]]:
-        """Reaction summaries of many objects through batches; second item: deleted ids."""
+        """Reaction summaries of many objects through batches; second item: deleted ids
+        (reported once the Page, ``page_id`` or the token's ``/me``, is readable)."""
         fields = ",".join(e.render() for e in _reaction_fields(types))
         items = [BatchRequest("GET", self.graph.relative(oid, {"fields": fields}))
                  for oid in object_ids]
@@ -206,7 +191,7 @@ class FeedMixin:
                 raise answer
             else:
                 summaries[oid] = _summary(oid, answer, types)
-        return summaries, frozenset(deleted)
+        return summaries, confirmed_deletions(self.graph, page_id or OWN_NODE, deleted)
 
 
 def _summary(object_id: str, body: Any, types: Sequence[str]) -> ReactionSummary:

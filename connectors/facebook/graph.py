@@ -2,18 +2,30 @@
 
 Everything the readers and writers share lives here: the versioned base URL, the token
 in the ``Authorization: Bearer`` header by default (so no URL, log line or proxy log
-carries it; ``token_in_header=False`` sends Graph's ``access_token`` parameter instead),
-``appsecret_proof`` on every call when the app secret is known, the
-error mapping, and turning Graph's absolute ``paging.next`` links back into requests of
-our own (same origin only; their ``access_token`` is dropped and ours applied).
+carries it; ``token_in_header=False`` sends Graph's ``access_token`` parameter instead and
+is warned about), ``appsecret_proof`` on every call (batch items included) when the app
+secret is known, the error mapping, and turning Graph's absolute ``paging.next`` links
+back into requests of our own (same origin only; their ``access_token`` is dropped and
+ours applied).
+
+One waiting limit, ``max_wait``: the longest a call blocks to wait out a throttle. The
+usage governor holds requests back up to it, the transport retries a throttled answer
+whose ``retry_after`` is within it, and batch items are re-sent under the same policy;
+anything longer is a ``RateLimitedError`` for the caller to reschedule.
+
+Graph counts every batch item as a call for its rate limits. ``charged_calls()`` is
+that count for this client: HTTP requests, minus batch envelopes whose items ran, plus
+those items.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -36,6 +48,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 DEFAULT_VERSION = "v25.0"
 DEFAULT_MIN_VERSION = "v22.0"
+DEFAULT_MAX_WAIT = 300.0  # seconds a call may block waiting out a throttle
 MIN_VERSION_SETTING = "FACEBOOK_GRAPH_MIN_VERSION"
 _VERSION = re.compile(r"^v(\d+)\.(\d+)$")
 _VERSION_SEGMENT = re.compile(r"^/?v\d+\.\d+(/|$)")
@@ -71,12 +84,16 @@ class GraphApi:
         governor: Governor | None = None,
         throttle_wait: float = DEFAULT_THROTTLE_WAIT,
         token_in_header: bool = True,
+        max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
         if parse_version(version) < parse_version(min_version, MIN_VERSION_SETTING):
             log.warning(
                 "Graph API %s is older than %s and may be retired soon: raise %s",
                 version, min_version, VERSION_SETTING,
             )
+        if not token_in_header:
+            log.warning("Graph access tokens will travel in URLs (token_in_header=False): "
+                        "proxies and access logs will record them")
         self.base_url = base_url.rstrip("/")
         self.version = version
         self.app_id = app_id
@@ -84,11 +101,16 @@ class GraphApi:
         self._access_token = access_token
         self.throttle_wait = throttle_wait
         self.token_in_header = token_in_header
-        self.governor = governor or UsageGovernor(sleep=sleep, clock=clock)
+        self.governor = governor or UsageGovernor(sleep=sleep, clock=clock, max_wait=max_wait)
+        self.max_wait = float(getattr(self.governor, "max_wait", max_wait))
         self.transport = Transport(
             SERVICE, f"{self.base_url}/{version}", session=session, timeout=timeout,
-            retry=retry, sleep=sleep, counter=counter, governor=self.governor,
+            retry=replace(retry or RetryPolicy(), max_retry_after=self.max_wait), sleep=sleep,
+            counter=counter, governor=self.governor,
         )
+        self._tally_lock = threading.Lock()
+        self._batch_envelopes = 0
+        self._batch_items = 0
         origin = urlsplit(self.base_url)
         self._origin = (origin.scheme, origin.netloc)
         self._base_path = origin.path.rstrip("/")
@@ -96,6 +118,19 @@ class GraphApi:
     @property
     def counter(self) -> CallCounter:
         return self.transport.counter
+
+    def record_batch(self, items_run: int) -> None:
+        """One batch envelope answered with ``items_run`` items Graph ran (and charged)."""
+        with self._tally_lock:
+            self._batch_envelopes += 1
+            self._batch_items += items_run
+
+    def charged_calls(self) -> int:
+        """Calls as Graph counts them for rate limits: each batch item is one, the
+        envelope none. Exact when this client has its ``CallCounter`` to itself."""
+        with self._tally_lock:
+            envelopes, items = self._batch_envelopes, self._batch_items
+        return self.counter.total(SERVICE) - envelopes + items
 
     @property
     def has_token(self) -> bool:
@@ -138,6 +173,8 @@ class GraphApi:
         headers, auth_params = self._auth((token or self._access_token) if authenticate
                                           else None)
         query = {k: v for k, v in (params or {}).items() if k not in CREDENTIAL_PARAMS}
+        if method == "POST":  # credentials in the body, not the URL
+            data, auth_params = {**(data or {}), **auth_params}, {}
         response = self.transport.send(
             method, path, endpoint=endpoint,
             classify=GraphClassifier(endpoint, self.throttle_wait),
@@ -176,6 +213,11 @@ class GraphApi:
         return path, params
 
     def relative(self, path: str, params: Mapping[str, Any]) -> str:
-        """``relative_url`` of a batch item (credentials come from the batch call)."""
-        query = urlencode({k: v for k, v in params.items() if k not in CREDENTIAL_PARAMS})
-        return f"{self.version}/{path.lstrip('/')}" + (f"?{query}" if query else "")
+        """``relative_url`` of a batch item. The token comes from the batch call; the item
+        carries its own ``appsecret_proof`` too, so an app with "Require App Secret" on
+        gets every item answered whether or not Graph hands the batch's proof down."""
+        query = {k: v for k, v in params.items() if k not in CREDENTIAL_PARAMS}
+        if self._app_secret and self._access_token:
+            query["appsecret_proof"] = appsecret_proof(self._access_token, self._app_secret)
+        encoded = urlencode(query)
+        return f"{self.version}/{path.lstrip('/')}" + (f"?{encoded}" if encoded else "")

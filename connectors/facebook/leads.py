@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.errors import BadResponseError
 from connectors.facebook import parse
+from connectors.facebook.access import confirm_page_access
 from connectors.facebook.batch import follow_all
 from connectors.facebook.errors import SERVICE
 from connectors.facebook.fields import Query
@@ -94,6 +95,8 @@ class LeadsMixin:
                   for f in forms}
         deleted = follow_all(self.graph, starts, Query(fields=LEAD_FIELDS, limit=limit),
                              collect, label=LEADS_LABEL)
+        for page_id in sorted({by_id[form_id].page_id for form_id in deleted}):
+            confirm_page_access(self.graph, page_id)  # 100/33 may only mean "no access"
         leads: list[LeadSubmission] = []
         watermarks: dict[str, LeadWatermark] = {}
         for form_id, found in by_form.items():

@@ -1,8 +1,11 @@
 """Messenger conversations of a Page, with all their messages.
 
-Conversations are read with their newest messages expanded; conversations with more
-messages than one nested page get the rest through batch requests, like comments.
-Graph lists messages newest first; we return them oldest first, as a thread reads.
+Conversations are read with their newest messages expanded, at most
+``NESTED_MESSAGE_LIMIT`` (20) of them: Meta documents message details through a
+conversation for its 20 most recent messages only. Conversations with more get the rest
+from ``/{conversation}/messages`` (pages of ``message_limit``) through batch requests,
+like comments. Graph lists messages newest first; we return them oldest first, as a
+thread reads.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from connectors.facebook.graph import GraphApi
 
 MESSAGE_FIELDS = ("id", "message", "from", "to", "created_time")
+NESTED_MESSAGE_LIMIT = 20
 CONVERSATION_FIELDS = ("id", "updated_time", "unread_count", "participants")
 
 
@@ -35,8 +39,9 @@ class MessagingMixin:
                            limit: int = 50, message_limit: int = 100
                            ) -> Iterator[Conversation]:
         """Every conversation of the Page, each with every message."""
-        query = Query(fields=(*CONVERSATION_FIELDS, messages_edge(message_limit)),
-                      limit=limit, floor=5)
+        nested = messages_edge(min(message_limit, NESTED_MESSAGE_LIMIT))
+        query = Query(fields=(*CONVERSATION_FIELDS, nested), limit=limit, floor=5)
+        older = messages_edge(message_limit).as_query()  # /{conversation}/messages pages
         paginator = Paginator(self.graph, f"{page_id}/conversations", query,
                               endpoint="GET /{page}/conversations",
                               params={"platform": platform})
@@ -49,14 +54,12 @@ class MessagingMixin:
                 messages[conv_id] = [parse.message(m, conv_id, page_id) for m in first.data]
                 if first.next:
                     pending[conv_id] = self.graph.split_next(first.next)
-            current = next(f for f in paginator.query.fields
-                           if isinstance(f, Edge) and f.name == "messages")
 
             def collect(conv_id: str, more: Page,
                         into: dict[str, list[SocialMessage]] = messages) -> None:
                 into[conv_id].extend(parse.message(m, conv_id, page_id) for m in more.data)
 
-            follow_all(self.graph, pending, current.as_query(), collect,
+            follow_all(self.graph, pending, older, collect,
                        label="GET /{conversation}/messages")
             for conv_id, raw in raws.items():
                 yield _conversation(conv_id, page_id, raw, messages[conv_id])

@@ -5,10 +5,17 @@ is a missing ``next``. Connectors that stop on a short page lose records silentl
 paginator follows ``next`` to the end, answers "reduce the amount of data" by asking the
 same position again with a smaller ``Query``, and raises ``BadResponseError`` when a
 cursor comes back twice (a loop would otherwise read forever).
+
+Time-paged edges (the feed pages by ``until``) are the exception to "follow ``next``
+to the end": past the oldest post Graph may keep answering empty pages, each with a
+``next`` a little older, forever. ``EndGuard`` stops such a listing once its ``until``
+is older than the ``since`` the caller asked for, or after ``MAX_EMPTY_PAGES`` empty
+pages in a row (logged as a warning: a real run of empty pages that long is not seen).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,8 +27,11 @@ from connectors.facebook.fields import Query
 if TYPE_CHECKING:
     from connectors.facebook.graph import GraphApi
 
+log = logging.getLogger(__name__)
+
 # Parameters that change when a query shrinks but do not move the position.
 _SHAPE_PARAMS = frozenset({"limit", "fields"})
+MAX_EMPTY_PAGES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,34 @@ class CursorGuard:
         self._seen.add(key)
 
 
+def _epoch(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class EndGuard:
+    """Ends a listing that only goes on producing empty pages (see the module docstring)."""
+
+    def __init__(self, where: str, since: Any = None) -> None:
+        self.where = where
+        self.since = _epoch(since)
+        self.empty_run = 0
+
+    def finished(self, page: Page, next_params: Mapping[str, str]) -> bool:
+        """Whether to stop instead of requesting ``next_params`` after ``page``."""
+        self.empty_run = 0 if page.data else self.empty_run + 1
+        until = _epoch(next_params.get("until"))
+        if self.since is not None and until is not None and until < self.since:
+            return True  # everything after this is older than the window asked for
+        if self.empty_run >= MAX_EMPTY_PAGES:
+            log.warning("%s: %d empty pages in a row, each with a next link; stopping",
+                        self.where, self.empty_run)
+            return True
+        return False
+
+
 class Paginator:
     """Iterate the pages of ``path`` until ``paging.next`` is absent."""
 
@@ -84,6 +122,7 @@ class Paginator:
         path, params = self.path, {**self.base_params, **self.query.params()}
         guard = CursorGuard(self.endpoint)
         guard.check(params)
+        end = EndGuard(self.endpoint, self.base_params.get("since"))
         while True:
             try:
                 body = self.graph.get(path, params, endpoint=self.endpoint)
@@ -101,6 +140,8 @@ class Paginator:
                 return
             path, params = self.graph.split_next(page.next)
             params.update(self.query.params())
+            if end.finished(page, params):
+                return
             guard.check(params)
 
     def items(self) -> Iterator[Mapping[str, Any]]:

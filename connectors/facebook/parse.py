@@ -3,6 +3,10 @@
 Times: nodes say ``2026-01-02T03:04:05+0000`` (or, with ``date_format=U``, epoch
 seconds); webhooks send epoch seconds, Messenger webhooks epoch *milliseconds*. Each is
 parsed by what it is, never guessed from a local clock, and always ends as aware UTC.
+
+Every record keeps Graph's JSON as ``raw``, minus what must not be stored: ``paging``
+(Graph's ``next``/``previous`` links carry the caller's ``access_token``) and any
+credential parameter, at any depth.
 """
 
 from __future__ import annotations
@@ -28,6 +32,16 @@ from connectors.social import (
 FB = Network.FACEBOOK
 TEST_LEAD_MARKER = "<test lead"
 RELAY_EMAIL_DOMAIN = "@facebook.com"
+UNSTORED_KEYS = frozenset({"paging", "access_token", "appsecret_proof"})
+
+
+def stored(raw: Any) -> Any:
+    """``raw`` without paging links and credentials, at any depth (a copy)."""
+    if isinstance(raw, Mapping):
+        return {k: stored(v) for k, v in raw.items() if k not in UNSTORED_KEYS}
+    if isinstance(raw, list):
+        return [stored(item) for item in raw]
+    return raw
 
 
 def graph_time(value: Any) -> datetime:
@@ -107,7 +121,7 @@ def post(raw: Mapping[str, Any], page_id: str) -> SocialPost:
             is_hidden=bool(raw.get("is_hidden", False)),
             is_published=bool(raw.get("is_published", True)),
             comment_count=_summary_count(raw.get("comments")),
-            raw=raw,
+            raw=stored(raw),
         )
     except KeyError as exc:
         raise BadResponseError(f"post without {exc.args[0]}", service=SERVICE) from None
@@ -129,7 +143,7 @@ def comment(raw: Mapping[str, Any], post_id: str) -> SocialComment:
             like_count=raw.get("like_count") if isinstance(raw.get("like_count"), int) else None,
             reply_count=(raw.get("comment_count")
                          if isinstance(raw.get("comment_count"), int) else None),
-            raw=raw,
+            raw=stored(raw),
         )
     except KeyError as exc:
         raise BadResponseError(f"comment without {exc.args[0]}", service=SERVICE) from None
@@ -148,7 +162,7 @@ def message(raw: Mapping[str, Any], conversation_id: str, page_id: str) -> Socia
             network=FB, external_id=str(raw["id"]), conversation_id=conversation_id,
             sender=sender, recipient_id=recipient, body=str(raw.get("message") or ""),
             created_at=graph_time(raw["created_time"]),
-            is_echo=sender.external_id == page_id, raw=raw,
+            is_echo=sender.external_id == page_id, raw=stored(raw),
         )
     except KeyError as exc:
         raise BadResponseError(f"message without {exc.args[0]}", service=SERVICE) from None
@@ -180,7 +194,7 @@ def lead(raw: Mapping[str, Any], *, page_id: str = "", form_name: str = "") -> L
             submitted_at=graph_time(raw["created_time"]), answers=answers,
             owner_id=page_id, form_name=form_name, consents=consents,
             is_test=any(v.lower().startswith(TEST_LEAD_MARKER) for v in answers.values()),
-            ad_id=str(raw["ad_id"]) if raw.get("ad_id") else None, raw=raw,
+            ad_id=str(raw["ad_id"]) if raw.get("ad_id") else None, raw=stored(raw),
         )
     except KeyError as exc:
         raise BadResponseError(f"lead without {exc.args[0]}", service=SERVICE) from None

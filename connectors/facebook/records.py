@@ -28,8 +28,10 @@ class PostThread:
 
     post: SocialPost
     comments: tuple[SocialComment, ...]
-    total_count: int | None = None  # Graph's summary; may differ for privacy reasons
-    deleted: bool = False  # the post vanished (100/33) while its comments were read
+    # Graph's latest summary.total_count. A read that ended short of it (a stale cursor)
+    # was repaired; a gap left is comments Graph counts but does not show this token.
+    total_count: int | None = None
+    deleted: bool = False  # the post vanished (100/33, Page confirmed readable) mid-read
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,11 @@ A Page token taken from a long-lived user token does not expire by date but dies
 the admin changes a password, leaves the Page or removes the app (error 190), and loses
 data silently when a scope is removed. ``inspect_token`` lets the system check expiry
 and scopes on a schedule and alert before a sync comes back empty.
+
+Secrets never travel in a URL, where proxies and access logs keep them: the exchange
+(``client_secret``, ``fb_exchange_token``) is a ``POST`` with a form body, as OAuth token
+endpoints take it, and ``debug_token`` (``input_token``) is a ``POST`` with
+``method=GET`` in the body, Graph's way of sending a read's parameters in a body.
 """
 
 from __future__ import annotations
@@ -37,11 +42,11 @@ class TokensMixin:
     def exchange_long_lived_token(self, short_lived_token: str) -> LongLivedToken:
         """``fb_exchange_token``: a short-lived user token for a ~60-day one."""
         app_id, secret = self.graph.app_credentials()
-        body = self.graph.get(
+        body = self.graph.post(
             "oauth/access_token",
             {"grant_type": "fb_exchange_token", "client_id": app_id,
              "client_secret": secret, "fb_exchange_token": short_lived_token},
-            endpoint="GET /oauth/access_token", authenticate=False,
+            endpoint="POST /oauth/access_token", authenticate=False, idempotent=True,
         )
         if not isinstance(body, dict) or not body.get("access_token"):
             raise BadResponseError("token exchange answered no access_token", service=SERVICE)
@@ -66,9 +71,10 @@ class TokensMixin:
     def inspect_token(self, input_token: str | None = None) -> TokenInfo:
         """``debug_token`` with the app token: validity, expiry and granted scopes."""
         app_id, secret = self.graph.app_credentials()
-        body = self.graph.get(
-            "debug_token", {"input_token": input_token or self.graph.current_token()},
-            endpoint="GET /debug_token", token=f"{app_id}|{secret}",
+        body = self.graph.post(
+            "debug_token",
+            {"method": "GET", "input_token": input_token or self.graph.current_token()},
+            endpoint="POST /debug_token", token=f"{app_id}|{secret}", idempotent=True,
         )
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):

@@ -8,7 +8,9 @@
   mismatch: hash what arrived, compare in constant time, accept only the exact
   lowercase form Meta sends.
 * ``parse_events``: ``feed``, ``leadgen`` and ``messages`` become ``WebhookEvent``s;
-  every other field or item is kept as ``kind="unknown"`` with its raw payload.
+  every other field or item is kept as ``kind="unknown"`` with its raw payload, down to
+  an entry, change or messaging item that is not even a JSON object, and any list of an
+  entry we do not read (``standby``...). Nothing Meta delivers is dropped.
 
 Each event gets a stable ``event_id`` derived from its content, so the at-least-once
 redeliveries (Meta retries for about 36 hours) collapse onto one key downstream.
@@ -157,17 +159,32 @@ def _messaging_event(owner: str, item: Mapping[str, Any]) -> WebhookEvent:
         return _unknown(owner, item.get("timestamp"), item)
 
 
+def _odd(owner: str, when: Any, where: str, item: Any) -> WebhookEvent:
+    """A part of a delivery that is not a JSON object, kept under the name of its place."""
+    return _unknown(owner, when, {where: item})
+
+
+KNOWN_ENTRY_KEYS = frozenset({"id", "time", "changes", "messaging"})
+
+
 def _entry_events(entry: Mapping[str, Any]) -> Iterator[WebhookEvent]:
     owner = str(entry.get("id") or "")
     when = entry.get("time")
-    changes = [c for c in entry.get("changes") or [] if isinstance(c, Mapping)]
-    messaging = [m for m in entry.get("messaging") or [] if isinstance(m, Mapping)]
-    for change in changes:
-        yield _change_event(owner, when, change)
-    for item in messaging:
-        yield _messaging_event(owner, item)
-    if not changes and not messaging:
-        yield _unknown(owner, when, entry)
+    changes = entry.get("changes")
+    messaging = entry.get("messaging")
+    extra = {k: v for k, v in entry.items() if k not in KNOWN_ENTRY_KEYS}
+    for name, items in (("changes", changes), ("messaging", messaging)):
+        if items is not None and not isinstance(items, list):
+            extra[name] = items  # not a list: keep it whole
+    for change in changes if isinstance(changes, list) else ():
+        yield (_change_event(owner, when, change) if isinstance(change, Mapping)
+               else _odd(owner, when, "change", change))
+    for item in messaging if isinstance(messaging, list) else ():
+        yield (_messaging_event(owner, item) if isinstance(item, Mapping)
+               else _odd(owner, when, "messaging", item))
+    if extra or (not changes and not messaging):
+        yield _unknown(owner, when, {k: v for k, v in entry.items()
+                                     if k not in ("changes", "messaging") or k in extra})
 
 
 def parse_events(payload: Any) -> list[WebhookEvent]:
@@ -183,4 +200,6 @@ def parse_events(payload: Any) -> list[WebhookEvent]:
     for entry in payload["entry"]:
         if isinstance(entry, Mapping):
             events.extend(_entry_events(entry))
+        else:
+            events.append(_odd("", None, "entry", entry))
     return events

@@ -70,6 +70,7 @@ class LinkedInBase:
         clock: Clock = utc_now,
         rate_limit_retry_after: float = 60.0,
         page_size: int = 100,
+        page_overlap: int = 5,
         batch_size: int = 50,
         lead_types: tuple[str, ...] = ("SPONSORED", "COMPANY"),
         signature_prefix: str = DEFAULT_SIGNATURE_PREFIX,
@@ -78,7 +79,10 @@ class LinkedInBase:
     ) -> None:
         """``token_paged`` names the finders (``posts``, ``comments``, ``leadForms``...)
         to page by ``pageSize``/``pageToken`` instead of ``start``/``count``: LinkedIn
-        moves finders to token paging version by version, so it is configuration."""
+        moves finders to token paging version by version, so it is configuration.
+        ``page_overlap``: how many positions each ``start``/``count`` page re-reads of
+        the one before, so that many deletions between two page reads skip nothing
+        (see ``pagination``)."""
         age = version_age_months(version, clock())
         if age >= VERSION_WARN_MONTHS:
             log.warning("LinkedIn API version %s is %d months old; LinkedIn retires versions "
@@ -89,6 +93,7 @@ class LinkedInBase:
         self._client_secret = client_secret
         self.clock = clock
         self.page_size = page_size
+        self.page_overlap = page_overlap
         self.batch_size = batch_size
         self.lead_types = lead_types
         self.signature_prefix = signature_prefix
@@ -96,10 +101,10 @@ class LinkedInBase:
         self._page_sizes: dict[str, int] = {}  # per finder, learned from "count too large"
         retry = retry or RetryPolicy()
         rule = ThrottleRule(default_retry_after=rate_limit_retry_after)
-        self.errors = ErrorMapper(version=version, version_setting=version_setting,
-                                  throttle=rule, clock=clock)
         self.governor = ThrottleGovernor(rule, clock=clock, sleep=sleep,
                                          max_hold=retry.max_retry_after, service=SERVICE)
+        self.errors = ErrorMapper(version=version, version_setting=version_setting,
+                                  throttle=rule, clock=clock, holds=self.governor.remaining)
         self.transport = Transport(SERVICE, base_url, session=session, timeout=timeout,
                                    retry=retry, sleep=sleep, counter=counter,
                                    governor=self.governor)
@@ -136,20 +141,24 @@ class LinkedInBase:
 
     def _get(self, path: str, params: Params, endpoint: str,
              object_urn: str | None = None) -> Mapping[str, Any]:
+        name = f"GET {endpoint}"
         response = self.transport.send(
-            "GET", path_with_query(path, params), endpoint=f"GET {endpoint}",
-            classify=self.errors.classifier(object_urn), idempotent=True,
+            "GET", path_with_query(path, params), endpoint=name,
+            classify=self.errors.classifier(object_urn, endpoint=name), idempotent=True,
             headers=self._headers(),
         )
         return self._json(response)
 
     def _post(self, path: str, body: Mapping[str, Any], endpoint: str,
               object_urn: str | None = None) -> requests.Response:
-        """POSTs are not idempotent: the transport retries them only on 429 (not done)."""
+        """POSTs are not idempotent: the transport retries them only on 429 (not done)
+        and raises ``OutcomeUnknownError`` when one may have been carried out."""
         headers = {**self._headers(), "Content-Type": "application/json"}
+        name = f"POST {endpoint}"
         return self.transport.send(
-            "POST", path, endpoint=f"POST {endpoint}", json=body,
-            classify=self.errors.classifier(object_urn), idempotent=False, headers=headers,
+            "POST", path, endpoint=name, json=body,
+            classify=self.errors.classifier(object_urn, endpoint=name), idempotent=False,
+            headers=headers,
         )
 
     def _listing(self, finder: str, path: str, params: Params, endpoint: str,
@@ -172,5 +181,6 @@ class LinkedInBase:
         if finder in self.token_paged:
             paginator = TokenPaginator(fetch, page_size=size, on_shrink=remember)
         else:
-            paginator = OffsetPaginator(fetch, count=size, start=start, on_shrink=remember)
+            paginator = OffsetPaginator(fetch, count=size, start=start, on_shrink=remember,
+                                        overlap=self.page_overlap)
         return Listing(paginator, parse, key)

@@ -10,7 +10,8 @@ Callers branch on the class, never on LinkedIn's numbers:
   token instead of being skipped;
 * 404 on an object (a post, a comment) -> ``ObjectDeletedError``: the caller records a
   deletion instead of keeping a stale copy;
-* 429 -> ``RateLimitedError`` with the wait from ``ThrottleRule``;
+* 429 -> ``RateLimitedError`` with the hold the throttle governor set for the endpoint
+  (``ThrottleRule`` alone when no governor is attached);
 * 400 naming ``count`` as too large -> ``TooMuchDataError`` (the paginator asks again
   with a smaller page); other 400/422 -> ``ValidationError``;
 * 5xx -> ``UnavailableError``.
@@ -59,19 +60,23 @@ class ErrorMapper:
     throttle: ThrottleRule = field(default_factory=ThrottleRule)
     clock: Clock = utc_now
     too_much_data: re.Pattern[str] = DEFAULT_TOO_MUCH_DATA
+    holds: Callable[[str], float | None] | None = None  # the governor's ``remaining``
 
-    def classifier(self, object_urn: str | None = None) -> Classifier:
-        """``object_urn`` marks calls about one object, where 404 means it was deleted."""
+    def classifier(self, object_urn: str | None = None, *,
+                   endpoint: str | None = None) -> Classifier:
+        """``object_urn`` marks calls about one object, where 404 means it was deleted;
+        ``endpoint`` (as the transport names it) is where a 429's hold is looked up."""
 
         def classify(response: requests.Response) -> ConnectorError | None:
             if response.status_code < 400:
                 return None
-            return self.error_for(response, object_urn)
+            return self.error_for(response, object_urn, endpoint)
 
         return classify
 
-    def error_for(self, response: requests.Response, object_urn: str | None) -> ConnectorError:
-        case = _Case(self, response, ErrorBody.of(response), object_urn)
+    def error_for(self, response: requests.Response, object_urn: str | None,
+                  endpoint: str | None = None) -> ConnectorError:
+        case = _Case(self, response, ErrorBody.of(response), object_urn, endpoint)
         handler = _HANDLERS.get(response.status_code)
         if handler is not None:
             return handler(case)
@@ -92,6 +97,7 @@ class _Case:
     response: requests.Response
     body: ErrorBody
     object_urn: str | None
+    endpoint: str | None = None
 
     @property
     def said(self) -> str:
@@ -166,7 +172,9 @@ def _conflict(case: _Case) -> ConnectorError:
 
 
 def _throttled(case: _Case) -> ConnectorError:
-    wait = case.mapper.throttle.wait(case.response, case.mapper.clock())
+    mapper = case.mapper
+    held = mapper.holds(case.endpoint) if mapper.holds and case.endpoint else None
+    wait = held if held is not None else mapper.throttle.wait(case.response, mapper.clock())
     return RateLimitedError(
         f"LinkedIn throttled the call (serviceErrorCode {case.body.service_error_code}); "
         f"retry after {wait:.0f}s",

@@ -1,7 +1,8 @@
 """``LinkedInClient``: the LinkedIn REST API (Community Management, Lead Sync) for SocialCRM.
 
 Composed from small mixins, one concern each: ``ContentMixin`` (posts, comment threads,
-reactions, replying as the organization), ``LeadSyncMixin`` (lead forms and responses),
+reactions) under ``ReplyMixin`` (replying as the organization, never twice blindly),
+``LeadSyncMixin`` (lead forms and responses),
 ``StatisticsMixin`` (followers, notification pull), on the ``LinkedInBase`` plumbing
 (headers, version, typed errors, throttle governor, counting, paging). This module adds
 the webhook side, which needs the app's client secret.
@@ -15,8 +16,8 @@ Everything is passed in; nothing is read from the environment::
 from __future__ import annotations
 
 from connectors.errors import AuthenticationError, WebhookRejectedError
-from connectors.linkedin.content import ContentMixin
 from connectors.linkedin.leadsync import LeadSyncMixin
+from connectors.linkedin.replies import ReplyMixin
 from connectors.linkedin.statistics import StatisticsMixin
 from connectors.linkedin.webhooks import (
     challenge_response,
@@ -26,7 +27,7 @@ from connectors.linkedin.webhooks import (
 from connectors.social import WebhookEvent
 
 
-class LinkedInClient(ContentMixin, LeadSyncMixin, StatisticsMixin):
+class LinkedInClient(ReplyMixin, LeadSyncMixin, StatisticsMixin):
     """One LinkedIn member token (an organization admin) and one app."""
 
     def _secret(self) -> str:

@@ -1,11 +1,11 @@
-"""Organization posts, their comment threads, reactions, and replying as the organization.
+"""Organization posts, their comment threads and reactions (replying is in ``replies``).
 
 Reactions summary: ``reaction_summaries`` reads ``/rest/socialMetadata`` (counts per
 reaction type, already aggregated by LinkedIn, up to ``batch_size`` posts per call with
 a ``List(...)`` batch get). ``counted_reactions`` pages through
-``/rest/reactions/(entity:...)`` and counts them itself: one call per ``page_size``
-reactions, kept for when the individual reactors are wanted or socialMetadata is not
-granted.
+``/rest/reactions/(entity:...)?q=entity&sort=(value:REVERSE_CHRONOLOGICAL)`` and counts
+them itself: one call per ``page_size`` reactions, kept for when the individual
+reactors are wanted or socialMetadata is not granted.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from connectors.linkedin.pagination import Listing
 from connectors.linkedin.records import ObjectDeletion
 from connectors.linkedin.sweep import CommentSweep
 from connectors.linkedin.urns import (
-    comment_parts,
     encode,
     is_urn,
     organization_urn,
@@ -29,6 +28,25 @@ from connectors.linkedin.urns import (
     restli_list,
 )
 from connectors.social import ReactionSummary, SocialComment, SocialPost
+
+COMMENT_PREFIX = "urn:li:comment:"
+COMMENTS_ENDPOINT = "/rest/socialActions/{urn}/comments"
+# LinkedIn's documented reactions sort (REVERSE_CHRONOLOGICAL is its default).
+REACTIONS_SORT = record(value="REVERSE_CHRONOLOGICAL")
+
+
+def is_comment(urn: str) -> bool:
+    return urn.startswith(COMMENT_PREFIX)
+
+
+def thread_post(target_urn: str, post_urn: str | None) -> str:
+    """The post the records of a thread name: ``post_urn``, required under a comment."""
+    if post_urn:
+        return post_urn
+    if is_comment(target_urn):
+        raise ValueError(f"{target_urn} is a comment: pass post_urn (the post it belongs "
+                         "to); its URN names only the activity")
+    return target_urn
 
 
 def _comment_key(comment: SocialComment) -> str:
@@ -58,58 +76,23 @@ class ContentMixin(LinkedInBase):
 
     def comments(self, object_urn: str, *, post_urn: str | None = None,
                  start: int = 0) -> Listing[SocialComment]:
-        """Comments on a post, or replies to a comment (pass the comment URN).
-
-        ``post_urn`` is what the records name as their post; for replies without it,
-        the activity inside the comment URN is used. ``ObjectDeletedError`` when
-        ``object_urn`` was deleted.
-        """
-        parent = object_urn if object_urn.startswith("urn:li:comment:") else None
-        if post_urn is None:
-            post_urn = comment_parts(object_urn)[0] if parent else object_urn
+        """Comments on a post, or replies to a comment (then ``post_urn`` is required:
+        a comment URN names the post's activity, not the post, and every record must
+        name the same post the posts listing and the webhooks name).
+        ``ObjectDeletedError`` when ``object_urn`` was deleted."""
+        post = thread_post(object_urn, post_urn)
+        parent = object_urn if is_comment(object_urn) else None
 
         def parse_one(element: Mapping[str, Any]) -> SocialComment:
-            return parse.comment(element, post_urn=post_urn, parent_urn=parent)
+            return parse.comment(element, post_urn=post, parent_urn=parent)
 
         path = f"/rest/socialActions/{encode(object_urn)}/comments"
-        return self._listing("comments", path, {}, "/rest/socialActions/{urn}/comments",
-                             parse_one, _comment_key, object_urn=object_urn, start=start)
+        return self._listing("comments", path, {}, COMMENTS_ENDPOINT, parse_one,
+                             _comment_key, object_urn=object_urn, start=start)
 
     def comment_sweep(self, post_urns: Iterable[str]) -> CommentSweep:
         """Every comment *and reply* of these posts, resumable, deletions reported."""
         return CommentSweep(self.comments, post_urns)
-
-    def reply(self, target_urn: str, text: str, *, organization: str | int,
-              post_urn: str | None = None) -> SocialComment:
-        """Comment as the organization: on a post, or as a reply to a comment.
-
-        A reply is created on the comment itself (``socialActions/{comment}/comments``)
-        with ``object`` = the activity and ``parentComment`` = the comment, as LinkedIn
-        documents for nested comments. Not retried after a 5xx (the comment may exist).
-        """
-        if not text.strip():
-            raise ValueError("a reply needs text")
-        actor = organization_urn(organization)
-        body: dict[str, Any] = {"actor": actor, "message": {"text": text}}
-        if target_urn.startswith("urn:li:comment:"):
-            activity, _ = comment_parts(target_urn)
-            body |= {"object": activity, "parentComment": target_urn}
-        else:
-            body["object"] = target_urn
-        path = f"/rest/socialActions/{encode(target_urn)}/comments"
-        response = self._post(path, body, "/rest/socialActions/{urn}/comments", target_urn)
-        data = dict(self._json(response))
-        if "commentUrn" not in data and "$URN" not in data:
-            created_id = response.headers.get("x-restli-id") or data.get("id")
-            if not created_id:
-                raise BadResponseError("LinkedIn created a comment but named no id",
-                                       service="linkedin", status=response.status_code)
-            data |= {"commentUrn": f"urn:li:comment:({body['object']},{created_id})",
-                     "actor": actor, "message": body["message"],
-                     "parentComment": body.get("parentComment")}
-        data.setdefault("created", {"time": int(self.clock().timestamp() * 1000)})
-        return parse.comment(data, post_urn=post_urn or body["object"],
-                             parent_urn=body.get("parentComment"))
 
     def reaction_summary(self, urn: str) -> ReactionSummary:
         data = self._get(f"/rest/socialMetadata/{encode(urn)}", {},
@@ -141,7 +124,7 @@ class ContentMixin(LinkedInBase):
         if not is_urn(urn):
             raise ValueError(f"not a LinkedIn URN: {urn!r}")
         path = f"/rest/reactions/{record(entity=urn)}"
-        listing = self._listing("reactions", path, {"q": "entity", "sortBy": "CHRONOLOGICAL"},
+        listing = self._listing("reactions", path, {"q": "entity", "sort": REACTIONS_SORT},
                                 "/rest/reactions/(entity)", lambda e: e,
                                 lambda e: str(parse.required(e, "id")), object_urn=urn)
         return parse.counted_reactions(urn, listing)

@@ -10,6 +10,14 @@ answer ``metadata.nextPageToken``. The rules that keep every record:
   echoes, or the one we asked for) is the last one, as LinkedIn documents;
 * without a link the next ``start`` is ``start + len(elements)``: on a short page this
   can re-read a record but never skips one (``Listing`` drops the repeat);
+* offsets shift when records are deleted while we page: a record deleted on a page
+  already read moves the first record of the next page back onto the page we left,
+  and reading from the plain next offset skips it. So each page starts ``overlap``
+  positions before the next offset (at most a quarter of the step back), and
+  ``Listing`` drops what it re-reads: that many deletions between two page reads
+  skip nothing. Insertions only push records forward, which a re-read absorbs.
+  Token paging cannot overlap (a token is opaque): it is as safe as LinkedIn's
+  tokens are;
 * a page that does not advance, or a token seen twice, raises ``BadResponseError``
   instead of looping;
 * ``TooMuchDataError`` (LinkedIn refused the ``count``) halves the page and retries
@@ -64,12 +72,13 @@ class OffsetPaginator:
     """``start``/``count`` paging (posts, comments, reactions, lead forms and responses)."""
 
     def __init__(self, fetch: Fetch, *, count: int, start: int = 0, min_count: int = 1,
-                 on_shrink: Callable[[int], None] | None = None) -> None:
+                 on_shrink: Callable[[int], None] | None = None, overlap: int = 0) -> None:
         self.fetch = fetch
         self.count = count
         self.start = start
         self.min_count = min_count
         self.on_shrink = on_shrink
+        self.overlap = max(0, overlap)
         self.done = False
 
     @property
@@ -100,12 +109,20 @@ class OffsetPaginator:
                     f"LinkedIn paging did not advance (next start {linked} at {self.start})",
                     service="linkedin",
                 )
-            return linked, False
+            return self._overlapped(linked), False
         window = self.count
         echoed = paging.get("count")
         if isinstance(echoed, int) and 0 < echoed < window:
             window = echoed  # LinkedIn capped the page size: a full page is its cap
-        return self.start + received, received < window
+        last = received < window
+        return (self.start + received if last else self._overlapped(self.start + received),
+                last)
+
+    def _overlapped(self, following: int) -> int:
+        """Where the next page starts: ``overlap`` positions before ``following``, but
+        at most a quarter of this step back, so small pages do not double the calls."""
+        step = following - self.start
+        return following - min(self.overlap, step // 4)
 
 
 class TokenPaginator:

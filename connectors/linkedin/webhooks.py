@@ -5,7 +5,8 @@
   ``{"challengeCode": ..., "challengeResponse": hex HMAC-SHA256(client secret, code)}``.
 * Signature: each POST carries ``X-LI-Signature``. It is computed over the *raw* request
   bytes: re-serialising parsed JSON changes escapes and key order of non-ASCII text, so
-  the check would fail exactly on the comments that are not in English.
+  the check would fail exactly on the comments that are not in English. The header's
+  hex digest may come with or without a leading ``hmacsha256=``; both are accepted.
 * Notifications arrive in batches and are redelivered until acknowledged, so the same
   ``notificationId`` can arrive more than once: every event keeps it as ``event_id``
   for the caller's dedupe. An action we do not know becomes ``kind="unknown"`` with the
@@ -25,10 +26,13 @@ from connectors.errors import BadResponseError
 from connectors.linkedin.parse import LI, identity, optional
 from connectors.social import WebhookEvent, utc_from_epoch_millis
 
-# The signed string is this prefix followed by the raw body. LinkedIn's own pages were
-# not available when this was written; the value comes from a secondary compilation of
-# them, so it is a parameter (setting LINKEDIN_SIGNATURE_PREFIX) rather than a constant.
+# The signed string is this prefix followed by the raw body. LinkedIn's webhook page
+# says the header is "the HMACSHA256 hash of the JSON-encoded string representation of
+# the POST body prefixed by hmacsha256=", which also reads as "the hash, prefixed by
+# hmacsha256=": so the signed prefix is a parameter (``LinkedInClient(signature_prefix=
+# ...)``), and a header that carries it before the hex digest is accepted as well.
 DEFAULT_SIGNATURE_PREFIX = "hmacsha256="
+HEADER_PREFIX = "hmacsha256="
 SIGNATURE_HEADER = "X-LI-Signature"
 
 SOCIAL_ACTIONS: Mapping[str, tuple[str, str]] = {
@@ -71,14 +75,17 @@ def verify_signature(body: bytes, header: str | None, client_secret: str, *,
                      prefix: str = DEFAULT_SIGNATURE_PREFIX) -> bool:
     """True only when ``header`` is the signature of exactly these bytes.
 
-    Constant-time comparison; a missing or empty header, or an empty secret, is a
-    failure. ``prefix`` as in ``signature`` (configurable because it is secondary).
+    The header may carry ``hmacsha256=`` before the hex digest or not, in either
+    case. Constant-time comparison of the digests; a missing or empty header, or an
+    empty secret, is a failure. ``prefix`` as in ``signature``.
     """
     if not header or not client_secret:
         return False
+    given = header.strip().lower()
+    if given.startswith(HEADER_PREFIX):
+        given = given[len(HEADER_PREFIX):]
     expected = signature(body, client_secret, prefix=prefix)
-    return hmac.compare_digest(expected.encode("ascii"),
-                               header.strip().lower().encode("ascii", "replace"))
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("ascii", "replace"))
 
 
 def _load(payload: bytes | str | Mapping[str, Any]) -> Mapping[str, Any]:

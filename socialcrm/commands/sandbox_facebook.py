@@ -34,12 +34,23 @@ DEFAULT_PORT = 8181
               help="Webhook verify token (default: the demo value).")
 @click.option("--irregular-pages", is_flag=True,
               help="Serve short and empty pages that still have `next`.")
+@click.option("--time-paged-feed", is_flag=True,
+              help="Page the feed by `until` and never end it (empty pages past the oldest).")
+@click.option("--reduce-data-threshold", type=click.IntRange(1), default=None,
+              help="Request cost above which Graph answers \"reduce the amount of data\" "
+                   "(default: the sandbox's strict 20,000; 250000 serves 100 posts x 100 "
+                   "comments).")
 def facebook_command(host: str, port: int, seed: bool, app_secret: str, verify_token: str,
-                     irregular_pages: bool) -> None:
+                     irregular_pages: bool, time_paged_feed: bool,
+                     reduce_data_threshold: int | None) -> None:
     """Serve the Facebook Graph API sandbox until interrupted."""
     sandbox = FacebookSandbox(host, port, seed=seed, app_secret=app_secret,
                               verify_token=verify_token, log_requests=True)
-    sandbox.state.config.irregular_pages = irregular_pages
+    config = sandbox.state.config
+    config.irregular_pages = irregular_pages
+    config.time_paged_feed = time_paged_feed
+    if reduce_data_threshold is not None:
+        config.reduce_data_threshold = reduce_data_threshold
 
     def ready(url: str) -> None:
         creds = sandbox.credentials()

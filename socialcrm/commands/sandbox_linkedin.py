@@ -12,7 +12,6 @@ import json
 import click
 import requests
 
-from connectors.linkedin.webhooks import DEFAULT_SIGNATURE_PREFIX
 from connectors.sandbox.linkedin import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -26,6 +25,8 @@ from connectors.sandbox.linkedin import (
     send_linkedin_webhook,
 )
 from connectors.sandbox.linkedin.seed import DEFAULT_RNG_SEED, seeded_lead_response_id
+from connectors.sandbox.linkedin.signing import SIGNED_PREFIX
+from connectors.sandbox.linkedin.state import COMMENT_ANSWERS
 from connectors.sandbox.linkedin.webhook_sender import DEFAULT_POST, DEFAULT_TEXT, LEAD_KINDS
 
 DEFAULT_PORT = 8182
@@ -39,19 +40,27 @@ DEFAULT_PORT = 8182
               help="Seed a company organization with posts, comments and leads.")
 @click.option("--client-secret", default=CLIENT_SECRET, show_default="the sandbox demo secret",
               help="App client secret the sandbox's webhook inbox verifies with.")
-@click.option("--min-version", default="202411", show_default=True,
-              help="Oldest LinkedIn-Version still served; older ones get 426.")
+@click.option("--min-version", default=None,
+              show_default="12 months before today, as LinkedIn retires versions",
+              help="Oldest LinkedIn-Version still served (YYYYMM); older ones get 426.")
+@click.option("--comment-answer", type=click.Choice(sorted(COMMENT_ANSWERS)), default="full",
+              show_default=True,
+              help="How created comments are answered: the full comment, or only its "
+                   "id / URN in x-restli-id.")
 def linkedin_command(host: str, port: int, seed: bool, client_secret: str,
-                     min_version: str) -> None:
+                     min_version: str | None, comment_answer: str) -> None:
     """Serve the LinkedIn REST API sandbox until interrupted."""
     sandbox = LinkedInSandbox(host, port, seed=seed, client_secret=client_secret,
                               min_version=min_version)
+    sandbox.comment_answer(comment_answer)
     sandbox.bind()
     shown_secret = client_secret if client_secret == CLIENT_SECRET else "(as given)"
     click.echo(f"LinkedIn sandbox listening on {sandbox.url}")
     click.echo(f"  LINKEDIN_API_URL={sandbox.url}")
     click.echo(f"  organization {ORGANIZATION_URN}  client id {CLIENT_ID}  "
                f"client secret {shown_secret}")
+    oldest, newest = sandbox.state.versions()
+    click.echo(f"  LinkedIn-Version {oldest} to {newest}")
     click.echo(f"  tokens: {SANDBOX_TOKEN} (valid), {EXPIRED_TOKEN}, {REVOKED_TOKEN}")
     click.echo(f"  control API: {sandbox.url}/__sandbox__/state   "
                f"webhook inbox: {sandbox.url}/__sandbox__/inbox")
@@ -77,13 +86,16 @@ def linkedin_command(host: str, port: int, seed: bool, client_secret: str,
               help="notificationId to use (default: a fixed one per kind).")
 @click.option("--repeat", type=click.IntRange(1, 100), default=1, show_default=True,
               help="Send the same notification N times, as LinkedIn's redelivery does.")
-@click.option("--signature-prefix", default=DEFAULT_SIGNATURE_PREFIX, show_default=True,
+@click.option("--signature-prefix", default=SIGNED_PREFIX, show_default=True,
               help="Text signed before the raw body.")
+@click.option("--header-prefix", default="", show_default=True,
+              help="Text sent before the hex digest in X-LI-Signature (e.g. hmacsha256=).")
 @click.option("--timeout", type=float, default=5.0, show_default=True)
 def linkedin_webhook_command(url: str, client_secret: str, kind: str, organization: str,
                              post: str, text: str, response_id: str | None,
                              notification_id: int | None, repeat: int,
-                             signature_prefix: str, timeout: float) -> None:
+                             signature_prefix: str, header_prefix: str,
+                             timeout: float) -> None:
     """Post a signed LinkedIn webhook notification to URL."""
     if kind.lower() in LEAD_KINDS:
         options = {"response_id": response_id or seeded_lead_response_id(DEFAULT_RNG_SEED),
@@ -98,7 +110,8 @@ def linkedin_webhook_command(url: str, client_secret: str, kind: str, organizati
     for attempt in range(1, repeat + 1):
         try:
             response = send_linkedin_webhook(url, client_secret, payload, timeout=timeout,
-                                             prefix=signature_prefix)
+                                             prefix=signature_prefix,
+                                             header_prefix=header_prefix)
         except requests.RequestException as exc:
             raise click.ClickException(f"could not reach {url}: {type(exc).__name__}") from None
         click.echo(f"[{attempt}/{repeat}] {kind} -> {url}: HTTP {response.status_code}")

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from connectors.errors import ObjectDeletedError, RateLimitedError, UnavailableError
-from connectors.facebook import FacebookClient
+import pytest
+import requests
+
+from connectors.errors import (
+    ObjectDeletedError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    UnavailableError,
+)
+from connectors.facebook import FacebookClient, UsageGovernor
 from connectors.facebook.batch import BatchRequest, run_batch
 from connectors.facebook.feed import comments_edge
 from connectors.facebook.fields import Edge, Query
@@ -25,6 +33,87 @@ def test_batches_hold_at_most_fifty_items(sandbox: FacebookSandbox,
     assert [a["id"] for a in answers] == ids
     assert client.counter.snapshot()[("facebook", "POST /batch")] == 3
     assert sandbox.state.stats()["batch_items"] == 120
+
+
+def test_graph_charges_every_batch_item_as_a_call(sandbox: FacebookSandbox,
+                                                  client: FacebookClient) -> None:
+    client.lead_forms(sandbox.page_id)  # one plain request
+    sandbox.state.add_fault(kind="batch_null", times=10)
+    run_batch(client.graph, _node_requests(client, sandbox.store.ids_of("comment")[:120]))
+    stats = sandbox.state.stats()
+    assert (stats["http_calls"], stats["batch_requests"], stats["batch_items"]) == (5, 4, 120)
+    assert stats["charged_calls"] == 1 + 120  # the envelopes are free, the items are not
+    assert client.counter.total("facebook") == 5  # HTTP requests
+    assert client.charged_calls() == stats["charged_calls"]
+
+
+def test_usage_headers_climb_with_every_batch_item(sandbox: FacebookSandbox,
+                                                   client: FacebookClient) -> None:
+    sandbox.state.config.update({"page_usage": 10.0, "usage_step": 0.5})
+    ids = sandbox.store.ids_of("comment")[:40]
+    payload = json.dumps([{"method": "GET", "relative_url": f"{i}?fields=id"} for i in ids])
+    items = requests.post(f"{sandbox.url}/v25.0/", timeout=5, data={
+        "access_token": sandbox.page_token, "batch": payload}).json()
+    percents = [json.loads(h["value"])[sandbox.page_id][0]["call_count"]
+                for item in items for h in item["headers"]
+                if h["name"] == "X-Business-Use-Case-Usage"]
+    assert percents == [10.0 + 0.5 * n for n in range(1, 41)]
+    run_batch(client.graph, _node_requests(client, ids))
+    governor = client.governor
+    assert isinstance(governor, UsageGovernor)
+    assert governor.usage.percent == 10.0 + 0.5 * 80  # what the quota is after 80 items
+
+
+def test_governor_slows_down_during_batch_rounds(sandbox: FacebookSandbox,
+                                                 client: FacebookClient) -> None:
+    sandbox.state.config.update({"page_usage": 70.0, "usage_step": 0.2})
+    posts = [f"{sandbox.page_id}_{n}" for n in ("4001", "4005", "4008", "4011")]
+    read = client.comments_of(posts, limit=10)
+    assert sum(len(c) for c in read.by_object.values()) == sum(
+        len(sandbox.store.stream(p)) for p in posts)
+    assert client.counter.total("facebook") <= 25  # 24 batch rounds, 1 per 10 comments
+    governor = client.governor
+    assert isinstance(governor, UsageGovernor)
+    assert len(governor.pauses) >= 5  # items pushed usage past 75%: later rounds waited
+
+
+def test_batches_work_when_the_app_requires_appsecret_proof(
+        sandbox: FacebookSandbox, client: FacebookClient) -> None:
+    sandbox.state.config.require_proof = True
+    post_ids = [f"{sandbox.page_id}_4005", f"{sandbox.page_id}_4008"]
+    read = client.comments_of(post_ids, limit=50)
+    assert [len(read.by_object[p]) for p in post_ids] == [
+        len(sandbox.store.stream(p)) for p in post_ids]
+    assert len(client.read_leads(client.lead_forms(sandbox.page_id)).leads) == 8
+    assert "appsecret_proof=" in client.graph.relative("x", {"fields": "id"})
+
+
+def test_sandbox_batch_items_take_the_batch_proof_unless_they_carry_their_own(
+        sandbox: FacebookSandbox, client: FacebookClient) -> None:
+    sandbox.state.config.require_proof = True
+    proof = client.graph.relative("x", {}).split("appsecret_proof=")[1]
+    target = f"{sandbox.page_id}_4001?fields=id"
+    items = [{"method": "GET", "relative_url": target},
+             {"method": "GET", "relative_url": f"{target}&appsecret_proof=0bad"}]
+    answer = requests.post(f"{sandbox.url}/v25.0/", timeout=5, data={
+        "access_token": sandbox.page_token, "appsecret_proof": proof,
+        "batch": json.dumps(items)}).json()
+    assert answer[0]["code"] == 200
+    assert "appsecret_proof" in json.loads(answer[1]["body"])["error"]["message"]
+
+
+def test_write_items_of_a_batch_are_never_re_sent(sandbox: FacebookSandbox,
+                                                  client: FacebookClient) -> None:
+    post_id = f"{sandbox.page_id}_4003"
+    before = len(sandbox.store.stream(post_id))
+    sandbox.state.add_fault(kind="batch_null", times=1)
+    writes = [BatchRequest("POST", client.graph.relative(f"{post_id}/comments", {}),
+                           body=f"message=reply+{n}") for n in range(3)]
+    answers = run_batch(client.graph, writes)
+    assert isinstance(answers[0], OutcomeUnknownError)  # not run, and not sent again
+    assert [a["id"] is not None for a in answers[1:]] == [True, True]
+    assert len(sandbox.store.stream(post_id)) == before + 2
+    assert client.counter.total("facebook") == 1
 
 
 def test_null_items_are_sent_again(sandbox: FacebookSandbox, client: FacebookClient) -> None:
@@ -57,14 +146,16 @@ def test_each_item_error_is_mapped_on_its_own(sandbox: FacebookSandbox,
     assert isinstance(answers[2], RateLimitedError) and answers[2].retry_after == 1800
 
 
-def test_throttled_item_with_short_wait_is_resent(sandbox: FacebookSandbox,
+@pytest.mark.parametrize("minutes", [1, 4])
+def test_throttled_item_within_max_wait_is_resent(sandbox: FacebookSandbox,
                                                   client: FacebookClient,
-                                                  clock: FakeClock) -> None:
+                                                  clock: FakeClock, minutes: int) -> None:
     ids = sandbox.store.ids_of("comment")[:3]
-    sandbox.state.add_fault(kind="throttle", path=f"/{ids[1]}", code=613, regain_minutes=1)
+    sandbox.state.add_fault(kind="throttle", path=f"/{ids[1]}", code=613,
+                            regain_minutes=minutes)
     answers = run_batch(client.graph, _node_requests(client, ids))
     assert [a["id"] for a in answers] == ids
-    assert 60.0 in clock.sleeps
+    assert clock.sleeps == [60.0 * minutes]  # the same limit as the governor's (300 s)
 
 
 def test_deleted_post_during_thread_read_is_reported(sandbox: FacebookSandbox,

@@ -50,7 +50,8 @@ def test_send_webhook_command_reports_rejection(receiver: Receiver) -> None:
 
 def test_sandbox_command_serves_until_stopped() -> None:
     code = ("from socialcrm.commands.sandbox_facebook import facebook_command;"
-            "facebook_command(['--port', '0', '--irregular-pages'])")
+            "facebook_command(['--port', '0', '--irregular-pages', '--time-paged-feed',"
+            " '--reduce-data-threshold', '250000'])")
     process = subprocess.Popen([sys.executable, "-u", "-c", code], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:
@@ -63,7 +64,8 @@ def test_sandbox_command_serves_until_stopped() -> None:
                             headers={"Authorization": f"Bearer {DEMO_PAGE_TOKEN}"}).json()
         assert body["name"] == "Northwind Outdoor Gear"
         config = requests.get(f"{url}/__sandbox__/", timeout=5).json()["config"]
-        assert config["irregular_pages"] is True
+        assert config["irregular_pages"] is config["time_paged_feed"] is True
+        assert config["reduce_data_threshold"] == 250_000
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -114,19 +114,29 @@ def test_complaint_5_deleted_hidden_archived_objects_are_reported_not_dropped(
     assert (removal.kind, removal.verb) == ("comment", "remove")
 
 
-def test_complaint_6_redeliveries_and_shifting_cursors_give_no_duplicates(
+def test_complaint_6_redeliveries_and_deletions_mid_read_give_no_duplicates_no_gaps(
         sandbox: FacebookSandbox, client: FacebookClient) -> None:
-    body = meta_json(build_event("comment", page_id=sandbox.page_id, created_time=1790000000))
-    assert parse_events(body)[0].event_id == parse_events(body)[0].event_id
+    comment = build_event("comment", page_id=sandbox.page_id, comment_id="4001_7",
+                          created_time=1790000000)
+    reaction = build_event("reaction", page_id=sandbox.page_id, comment_id="4001_7",
+                           created_time=1790000100)
+    redelivery = {"object": "page", "entry": [{  # an hour later, batched with another event
+        "id": sandbox.page_id, "time": 1790003600,
+        "changes": comment["entry"][0]["changes"] + reaction["entry"][0]["changes"]}]}
+    first = parse_events(meta_json(comment))
+    again = parse_events(meta_json(redelivery))
+    assert [e.event_id for e in again][:1] == [e.event_id for e in first]
+    assert again[1].event_id != again[0].event_id
     post_id = f"{sandbox.page_id}_4005"
-    first = sandbox.store.stream(post_id)[0]
+    stream = [n["id"] for n in sandbox.store.stream(post_id)]
     seen = []
-    for index, comment in enumerate(client.iter_comments(post_id, limit=10)):
-        seen.append(comment.external_id)
-        if index == 0:  # an older comment appears mid-read: every cursor shifts by one
-            sandbox.store.add_comment(post_id, "late arrival", first["__ts"] - 1,
-                                      "100000000000011")
+    for index, item in enumerate(client.iter_comments(post_id, limit=10)):
+        seen.append(item.external_id)
+        if index == 0:  # page one is read: the comment its cursor names is deleted
+            sandbox.store.delete(stream[9])
+            sandbox.store.delete(stream[30])  # and one further on
     assert len(seen) == len(set(seen))
+    assert set(seen) >= set(stream) - {stream[30]}  # every live comment read
     forms = client.lead_forms(sandbox.page_id)
     once = client.read_leads(forms)
     assert client.read_leads(forms, once.watermarks).leads == ()

@@ -25,20 +25,31 @@ from tests.facebook.helpers import FakeClock
 @pytest.mark.parametrize("code", [4, 17, 32, 613, 80001])
 def test_throttle_codes_raise_rate_limited_with_graph_estimate(
         sandbox: FacebookSandbox, client: FacebookClient, code: int) -> None:
-    sandbox.state.add_fault(kind="throttle", code=code, regain_minutes=5)
+    sandbox.state.add_fault(kind="throttle", code=code, regain_minutes=10)
     with pytest.raises(RateLimitedError) as caught:
         client.lead_forms(sandbox.page_id)
-    assert caught.value.retry_after == 300.0  # 5 minutes from the usage header
-    assert caught.value.attempts == 1  # no blind retry of a long block
+    assert caught.value.retry_after == 600.0  # 10 minutes from the usage header
+    assert caught.value.attempts == 1  # longer than max_wait: no retry, the caller reschedules
+
+
+def test_throttle_within_max_wait_is_waited_out_once(
+        sandbox: FacebookSandbox, client: FacebookClient, clock: FakeClock) -> None:
+    sandbox.state.add_fault(kind="throttle", code=80001, regain_minutes=5)
+    assert len(client.lead_forms(sandbox.page_id)) == 3
+    assert clock.sleeps == [300.0]  # Graph's estimate, waited once: the one waiting limit
+    assert sandbox.state.stats()["by_endpoint"]["GET /{id}/leadgen_forms"] == 2
 
 
 def test_throttle_without_estimate_uses_conservative_default(
-        sandbox: FacebookSandbox, make_client: Callable[..., FacebookClient]) -> None:
+        sandbox: FacebookSandbox, make_client: Callable[..., FacebookClient],
+        clock: FakeClock) -> None:
     sandbox.state.add_fault(kind="throttle", code=4, regain_minutes=0)
-    client = make_client(throttle_wait=240.0)
     with pytest.raises(RateLimitedError) as caught:
-        client.lead_forms(sandbox.page_id)
-    assert caught.value.retry_after == 240.0
+        make_client(throttle_wait=900.0).lead_forms(sandbox.page_id)
+    assert caught.value.retry_after == 900.0 and caught.value.attempts == 1
+    sandbox.state.add_fault(kind="throttle", code=4, regain_minutes=0)
+    assert len(make_client(throttle_wait=240.0).lead_forms(sandbox.page_id)) == 3
+    assert clock.sleeps == [240.0]  # no estimate, a long default wait, never a short retry
 
 
 def test_transient_errors_are_retried_then_surface(

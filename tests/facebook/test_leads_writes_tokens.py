@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from connectors.errors import AuthenticationError, ObjectDeletedError, UnavailableError
+from connectors.errors import AuthenticationError, ObjectDeletedError, OutcomeUnknownError
 from connectors.facebook import FacebookClient, LeadWatermark
 from connectors.facebook.tokens import appsecret_proof
 from connectors.sandbox.facebook import FacebookSandbox
@@ -114,10 +114,58 @@ def test_writes_are_not_retried_blindly(sandbox: FacebookSandbox,
                                         client: FacebookClient) -> None:
     sandbox.state.add_fault(kind="transient", path="/comments", method="POST", times=5)
     before = len(sandbox.store.children(f"{sandbox.page_id}_4003", "comments"))
-    with pytest.raises(UnavailableError) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         client.reply(f"{sandbox.page_id}_4003", "hello")
     assert caught.value.attempts == 1
     assert len(sandbox.store.children(f"{sandbox.page_id}_4003", "comments")) == before
+
+
+@pytest.mark.parametrize("write", ["reply", "private_reply"])
+def test_a_write_whose_answer_is_lost_is_never_sent_twice(
+        sandbox: FacebookSandbox, client: FacebookClient, write: str) -> None:
+    post_id = f"{sandbox.page_id}_4007"
+    comment = sandbox.store.children(post_id, "comments")[0]
+    target = post_id if write == "reply" else comment["id"]
+    edge = "comments" if write == "reply" else "private_replies"
+    sandbox.state.add_fault(kind="lost_answer", method="POST", path=f"/{target}/{edge}")
+    comments_before = len(sandbox.store.stream(post_id))
+    messages_before = sandbox.store.counts()["message"]
+    with pytest.raises(OutcomeUnknownError):
+        getattr(client, write)(target, "We are on it")
+    landed = (len(sandbox.store.stream(post_id)) - comments_before,
+              sandbox.store.counts()["message"] - messages_before)
+    assert landed == ((1, 0) if write == "reply" else (0, 1))  # applied exactly once
+    assert sandbox.state.stats()["by_endpoint"] == {f"POST /{{id}}/{edge}": 1}
+
+
+def test_a_retried_delete_that_had_landed_is_a_success(sandbox: FacebookSandbox,
+                                                       client: FacebookClient) -> None:
+    comment_id = sandbox.store.children(f"{sandbox.page_id}_4003", "comments")[0]["id"]
+    sandbox.state.add_fault(kind="lost_answer", method="DELETE", path=f"/{comment_id}")
+    assert client.delete_comment(comment_id) is True  # second attempt: 100/33, gone
+    assert sandbox.store.get(comment_id) is None
+    assert sandbox.state.stats()["by_endpoint"]["DELETE /{id}"] == 2
+    assert client.delete_comment(comment_id) is True  # deleted elsewhere: same answer
+
+
+def test_delete_without_page_access_is_not_taken_for_done(sandbox: FacebookSandbox,
+                                                           client: FacebookClient) -> None:
+    comment_id = sandbox.store.children(f"{sandbox.page_id}_4003", "comments")[0]["id"]
+    sandbox.state.set_page_access(sandbox.page_token, False)
+    with pytest.raises(AuthenticationError) as caught:
+        client.delete_comment(comment_id)
+    assert caught.value.reason == "missing_permission"
+    assert sandbox.store.get(comment_id) is not None
+
+
+def test_secrets_never_travel_in_urls(sandbox: FacebookSandbox,
+                                      make_client: Callable[..., FacebookClient]) -> None:
+    app = make_client(access_token=None)
+    long_lived = app.exchange_long_lived_token(sandbox.user_token)
+    assert make_client().inspect_token(long_lived.access_token).is_valid
+    stats = sandbox.state.stats()
+    assert stats["by_endpoint"] == {"POST /oauth/access_token": 1, "POST /debug_token": 1}
+    assert stats["token_in_query"] == 0  # client_secret, fb_exchange_token, input_token
 
 
 def test_appsecret_proof_vector() -> None:

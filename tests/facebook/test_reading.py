@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 
 import pytest
 import requests
 
-from connectors.errors import BadResponseError, ObjectDeletedError
+from connectors.errors import AuthenticationError, BadResponseError, ObjectDeletedError
 from connectors.facebook import FacebookClient
 from connectors.sandbox.facebook import FacebookSandbox
 
@@ -136,8 +138,100 @@ def test_token_travels_in_header_never_in_url(sandbox: FacebookSandbox,
     assert sandbox.state.stats()["token_in_query"] == 1  # what the check would catch
 
 
-def test_token_as_parameter_when_asked(sandbox: FacebookSandbox,
-                                       make_client: Callable[..., FacebookClient]) -> None:
-    client = make_client(token_in_header=False)
+def test_token_as_parameter_when_asked_is_warned_about(
+        sandbox: FacebookSandbox, make_client: Callable[..., FacebookClient],
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="connectors.facebook.graph"):
+        client = make_client(token_in_header=False)
+    assert "token_in_header=False" in caplog.text
     assert len(client.lead_forms(sandbox.page_id)) == 3
     assert sandbox.state.stats()["token_in_query"] == 1
+
+
+def test_stale_cursor_in_batched_reads_is_repaired(sandbox: FacebookSandbox,
+                                                   client: FacebookClient) -> None:
+    post_id = f"{sandbox.page_id}_4008"
+    stream = [n["id"] for n in sandbox.store.stream(post_id)]
+    # deleted right after Graph served page one: the cursor to page two names it
+    sandbox.state.add_fault(kind="delete_after", path=f"/{post_id}/comments",
+                            object_id=stream[49])
+    read = client.comments_of([post_id, f"{sandbox.page_id}_4005"], limit=50)
+    got = [c.external_id for c in read.by_object[post_id]]
+    assert len(got) == len(set(got)) and set(got) >= set(stream) - {stream[49]}
+    assert read.deleted == frozenset()
+
+
+def test_stale_cursor_in_thread_sweep_is_repaired(sandbox: FacebookSandbox,
+                                                  client: FacebookClient) -> None:
+    post_id = f"{sandbox.page_id}_4008"
+    stream = [n["id"] for n in sandbox.store.stream(post_id)]
+    # deleted once the feed (10 posts, 100 comments expanded on each) is served
+    sandbox.state.add_fault(kind="delete_after", path=f"/{sandbox.page_id}/feed",
+                            object_id=stream[99])
+    threads = {t.post.external_id: t for t in client.iter_threads(sandbox.page_id,
+                                                                  post_limit=10)}
+    got = [c.external_id for c in threads[post_id].comments]
+    assert len(got) == len(set(got)) and set(got) >= set(stream) - {stream[99]}
+    assert threads[post_id].total_count == len(stream) - 1  # Graph's latest count
+
+
+def test_lost_page_access_is_an_auth_failure_not_mass_deletions(
+        sandbox: FacebookSandbox, client: FacebookClient) -> None:
+    posts = [f"{sandbox.page_id}_4001", f"{sandbox.page_id}_4005"]
+    comment_id = sandbox.store.children(posts[0], "comments")[0]["id"]
+    sandbox.state.set_page_access(sandbox.page_token, False)  # every object answers 100/33
+    reads: list[Callable[[], object]] = [
+        lambda: client.comments_of(posts), lambda: client.reactions_of(posts),
+        lambda: list(client.iter_threads(sandbox.page_id)),
+        lambda: list(client.iter_posts(sandbox.page_id)),
+        lambda: client.post(posts[0], sandbox.page_id),
+        lambda: client.comment(comment_id, posts[0])]
+    for read in reads:
+        with pytest.raises(AuthenticationError) as caught:
+            read()
+        assert caught.value.reason == "missing_permission"
+    sandbox.state.set_page_access(sandbox.page_token, True)
+    sandbox.store.delete(posts[0])  # a real deletion is still reported as one
+    assert client.comments_of(posts).deleted == {posts[0]}
+    with pytest.raises(ObjectDeletedError):
+        client.post(posts[0], sandbox.page_id)
+
+
+def test_conversations_longer_than_twenty_messages(sandbox: FacebookSandbox,
+                                                   client: FacebookClient) -> None:
+    user = "100000000000011"
+    conv = sandbox.store.add_conversation("t_3999", user, 1_790_000_000)
+    for n in range(45):
+        sender, recipient = (user, sandbox.page_id) if n % 2 == 0 else (sandbox.page_id, user)
+        sandbox.store.add_message(conv["id"], f"message {n}", 1_790_000_000 + 60 * n,
+                                  sender, recipient)
+    read = {c.external_id: c for c in client.iter_conversations(sandbox.page_id)}
+    assert [m.body for m in read["t_3999"].messages] == [f"message {n}" for n in range(45)]
+    by_endpoint = sandbox.state.stats()["by_endpoint"]
+    assert by_endpoint == {"GET /{id}/conversations": 1, "POST /batch": 1}  # 20 + 25 more
+
+
+def test_stored_raw_json_holds_no_paging_links_or_tokens(
+        sandbox: FacebookSandbox, client: FacebookClient) -> None:
+    thread = next(t for t in client.iter_threads(sandbox.page_id, post_limit=10)
+                  if t.post.external_id.endswith("_4008"))
+    message = next(iter(client.iter_conversations(sandbox.page_id))).messages[0]
+    for raw in (thread.post.raw, thread.comments[-1].raw, message.raw):
+        text = json.dumps(raw)
+        assert sandbox.page_token not in text and "paging" not in text
+    assert thread.post.raw["comments"]["summary"]["total_count"] == 231  # the rest is kept
+
+
+def test_endless_time_paged_feed_stops(sandbox: FacebookSandbox, client: FacebookClient,
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    sandbox.state.config.time_paged_feed = True  # past the oldest post: empty pages forever
+    with caplog.at_level(logging.WARNING, logger="connectors.facebook.pagination"):
+        posts = list(client.iter_posts(sandbox.page_id, limit=5))
+    assert len(posts) == len(set(p.external_id for p in posts)) == 11
+    assert "empty pages in a row" in caplog.text
+    assert sandbox.state.stats()["http_calls"] == 3 + 10
+    sandbox.state.reset_stats()
+    oldest_wanted = min(p.created_at for p in posts[:7])
+    recent = list(client.iter_posts(sandbox.page_id, limit=5, since=oldest_wanted))
+    assert len(recent) == 7
+    assert sandbox.state.stats()["http_calls"] <= 3  # stopped once until < since

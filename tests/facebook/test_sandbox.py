@@ -134,3 +134,67 @@ def test_large_page_has_exact_totals(distribution: str) -> None:
         assert set(counts) == {25}
     else:
         assert max(counts) > 200 and min(counts) == 0
+
+
+def test_cursors_name_items_and_go_stale_when_theirs_is_deleted(
+        sandbox: FacebookSandbox) -> None:
+    post_id = f"{sandbox.page_id}_4005"
+    stream = [n["id"] for n in sandbox.store.stream(post_id)]
+    first = _get(sandbox, f"v25.0/{post_id}/comments", filter="stream", limit=10,
+                 summary="true").json()
+    sandbox.store.delete(stream[3])  # before the cursor: nothing shifts
+    second = requests.get(first["paging"]["next"], timeout=5).json()
+    assert [c["id"] for c in second["data"]] == [
+        i for i in stream[10:] if sandbox.store.get(i) is not None][:10]
+    sandbox.store.delete(second["data"][-1]["id"])  # the item the next cursor names
+    stale = requests.get(second["paging"]["next"], timeout=5).json()
+    assert stale["data"] == [] and "next" not in stale["paging"]
+    live = len(sandbox.store.stream(post_id))
+    assert stale["summary"]["total_count"] == live > 20  # only the count tells
+
+
+def test_default_cost_model_refuses_big_nested_requests(sandbox: FacebookSandbox) -> None:
+    fields = ("id,message,story,created_time,updated_time,from,permalink_url,is_hidden,"
+              "is_published,status_type,comments.limit({n}).filter(stream){{id,message,"
+              "created_time,from,parent,like_count,comment_count,is_hidden,permalink_url}}")
+    for posts, comments, refused in ((100, 100, True), (50, 50, True), (25, 25, False)):
+        body = _get(sandbox, f"v25.0/{sandbox.page_id}/feed", limit=posts,
+                    fields=fields.format(n=comments)).json()
+        assert ("error" in body) is refused
+        if refused:
+            assert "reduce the amount of data" in body["error"]["message"]
+    sandbox.state.config.reduce_data_threshold = 250_000  # a lenient Graph
+    assert "data" in _get(sandbox, f"v25.0/{sandbox.page_id}/feed", limit=100,
+                          fields=fields.format(n=100)).json()
+
+
+def test_nested_messages_are_limited_to_the_twenty_newest(sandbox: FacebookSandbox) -> None:
+    path = f"v25.0/{sandbox.page_id}/conversations"
+    refused = _get(sandbox, path, fields="id,messages.limit(21){id}").json()
+    assert "20 most recent" in refused["error"]["message"]
+    assert "data" in _get(sandbox, path, fields="id,messages.limit(20){id}").json()
+    assert _get(sandbox, "v25.0/t_3100/messages", limit=50).json()["data"]
+
+
+def test_version_floor_and_paging_links_carry_the_token(sandbox: FacebookSandbox) -> None:
+    assert "id" in _get(sandbox, f"v21.0/{sandbox.page_id}").json()
+    assert _get(sandbox, f"v20.0/{sandbox.page_id}").json()["error"]["code"] == 2635
+    feed = requests.get(f"{sandbox.url}/v25.0/{sandbox.page_id}/feed", timeout=5,
+                        params={"limit": 2},
+                        headers={"Authorization": f"Bearer {sandbox.page_token}"}).json()
+    assert f"access_token={sandbox.page_token}" in feed["paging"]["next"]
+
+
+def test_control_faults_acting_after_the_request(sandbox: FacebookSandbox) -> None:
+    control = f"{sandbox.url}/__sandbox__"
+    comment = sandbox.store.children(f"{sandbox.page_id}_4003", "comments")[0]["id"]
+    requests.post(f"{control}/faults", timeout=5,
+                  json={"kind": "lost_answer", "method": "DELETE", "path": f"/{comment}"})
+    lost = requests.delete(f"{sandbox.url}/v25.0/{comment}", timeout=5,
+                           params={"access_token": sandbox.page_token})
+    assert lost.status_code == 502 and sandbox.store.get(comment) is None  # done anyway
+    assert requests.post(f"{control}/faults", json={"kind": "delete_after"},
+                         timeout=5).status_code == 400  # needs object_id
+    requests.post(f"{control}/tokens/{sandbox.page_token}/page-access", timeout=5,
+                  json={"allowed": False})
+    assert _get(sandbox, f"v25.0/{sandbox.page_id}").json()["error"]["error_subcode"] == 33

@@ -1,4 +1,5 @@
-"""The usage governor slows down before the limit and waits out throttles, losing nothing."""
+"""The usage governor slows down before the limit and waits out throttles, losing nothing;
+a sweep stopped by a throttle longer than a worker waits resumes from a stored position."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from connectors.errors import RateLimitedError
-from connectors.facebook import FacebookClient, UsageGovernor
+from connectors.facebook import FacebookClient, SweepPosition, UsageGovernor
 from connectors.facebook.usage import read_usage
 from connectors.sandbox.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
@@ -92,18 +93,19 @@ def test_throttling_slows_and_resumes_without_losing_position(
                                                         comment_limit=25)):
         posts.append(thread.post.external_id)
         seen.extend(c.external_id for c in thread.comments)
-        if number == 0:  # mid-read: Graph throttles the feed and the comment pages
+        if number == 0:  # mid-read: Graph throttles the feed and the comment pages for
+            # 3 minutes: longer than the transport's backoff, within the one waiting limit
             sandbox.state.add_fault(kind="throttle", path="/feed", code=80001,
-                                    regain_minutes=1)
+                                    regain_minutes=3)
             sandbox.state.add_fault(kind="throttle", path="/comments", code=80001,
-                                    regain_minutes=1, times=3)
+                                    regain_minutes=3, times=3)
     assert len(seen) == len(set(seen))  # no duplicate
     assert set(seen) == expected  # no gap
     assert len(posts) == len(set(posts)) == 120
     governor = client.governor
     assert isinstance(governor, UsageGovernor)
     assert governor.pauses and all(p == pytest.approx(5.0) for p in governor.pauses)
-    assert clock.sleeps.count(60.0) >= 2  # the throttles were waited out, then resumed
+    assert clock.sleeps.count(180.0) >= 2  # the throttles were waited out, then resumed
     assert not sandbox.state.faults
 
 
@@ -115,3 +117,59 @@ def test_regain_estimate_on_success_answers_is_waited_out(
     governor = client.governor
     assert isinstance(governor, UsageGovernor)
     assert governor.pauses == [60.0, 60.0]  # before pages 2 and 3
+
+
+def _drain(sweep: object, posts: list[str], comments: list[str]) -> None:
+    for thread in sweep:  # type: ignore[attr-defined]
+        posts.append(thread.post.external_id)
+        comments.extend(c.external_id for c in thread.comments)
+
+
+def test_sweep_stopped_by_a_long_throttle_resumes_from_its_stored_position(
+        sandbox: FacebookSandbox, make_client: Callable[..., FacebookClient],
+        clock: FakeClock) -> None:
+    sandbox.load_large_page(posts=40, comments=800, distribution="irregular")
+    sandbox.state.config.irregular_pages = True
+    expected_posts = set(sandbox.store.ids_of("post"))
+    expected = set(sandbox.store.ids_of("comment"))
+    sweep = make_client().iter_threads(sandbox.page_id, post_limit=10, comment_limit=10)
+    posts: list[str] = []
+    comments: list[str] = []
+    with pytest.raises(RateLimitedError) as caught:
+        for number, thread in enumerate(sweep):
+            posts.append(thread.post.external_id)
+            comments.extend(c.external_id for c in thread.comments)
+            if number == 14:  # Graph blocks comment reads for 30 minutes
+                sandbox.state.add_fault(kind="throttle", path="/comments", code=80001,
+                                        regain_minutes=30)
+    assert caught.value.retry_after == 1800.0  # longer than a worker waits: stop here
+    assert 15 <= len(posts) < 40
+    stored = json.dumps(sweep.position.as_dict())  # what a worker keeps for the next job
+    sandbox.store.delete(posts[-1])  # meanwhile: a cursor naming this post would be stale
+    clock.sleep(1800.0)
+    resumed = make_client().iter_threads(sandbox.page_id, post_limit=10, comment_limit=10,
+                                         resume=SweepPosition.from_dict(json.loads(stored)))
+    _drain(resumed, posts, comments)
+    assert resumed.position.finished
+    assert len(posts) == len(set(posts)) and set(posts) == expected_posts  # each post once
+    assert len(comments) == len(set(comments)) and set(comments) == expected  # each comment once
+    assert list(resumed) == []  # a finished sweep reads nothing more
+
+
+def test_the_same_sweep_continues_when_iterated_again(
+        sandbox: FacebookSandbox, client: FacebookClient, clock: FakeClock) -> None:
+    sweep = client.iter_threads(sandbox.page_id, post_limit=3, comment_limit=10)
+    posts: list[str] = []
+    comments: list[str] = []
+    with pytest.raises(RateLimitedError):
+        for thread in sweep:
+            posts.append(thread.post.external_id)
+            comments.extend(c.external_id for c in thread.comments)
+            if len(posts) == 2:  # the next feed page is refused for 20 minutes
+                sandbox.state.add_fault(kind="throttle", path="/feed", code=80001,
+                                        regain_minutes=20)
+    assert len(posts) == 3  # the first feed page was delivered whole
+    clock.sleep(1200.0)
+    _drain(sweep, posts, comments)
+    assert len(posts) == len(set(posts)) == 11
+    assert sorted(comments) == sorted(sandbox.store.ids_of("comment"))

@@ -134,6 +134,27 @@ def test_unknown_kinds_are_kept_raw() -> None:
     assert "standby" in events[3].raw
 
 
+def test_parts_that_are_not_objects_are_kept_not_dropped() -> None:
+    payload = {"object": "page", "entry": [
+        "not-an-entry",
+        {"id": PAGE, "time": 1790000000,
+         "changes": [7, {"field": "feed", "value": {"item": "comment", "verb": "add",
+                                                    "comment_id": "1_2", "post_id": "1",
+                                                    "created_time": 1790000000}}],
+         "messaging": [None],
+         "standby": [{"sender": {"id": "1"}}]},
+        {"id": PAGE, "time": 1790000000, "changes": {"field": "feed"}},
+    ]}
+    events = parse_events(meta_json(payload))
+    assert [e.kind for e in events] == ["unknown", "unknown", "comment", "unknown", "unknown",
+                                        "unknown"]
+    assert events[0].raw == {"entry": "not-an-entry"}
+    assert events[1].raw == {"change": 7} and events[3].raw == {"messaging": None}
+    assert events[4].raw["standby"] == [{"sender": {"id": "1"}}]  # beside parsed changes
+    assert events[5].raw["changes"] == {"field": "feed"}
+    assert len({e.event_id for e in events}) == 6
+
+
 def test_event_ids_collapse_redeliveries_only() -> None:
     body = meta_json(build_event("comment", page_id=PAGE, comment_id="1_2", created_time=5))
     again = parse_events(body)[0]

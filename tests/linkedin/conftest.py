@@ -1,5 +1,7 @@
 """LinkedIn fixtures: a real sandbox over HTTP per test and a client with a fake clock.
 
+One sandbox server runs for the whole session; each test gets it ``reset()`` to fresh
+seeded data, modes and request log, which costs a seed instead of a server start.
 The clock is shared by the client's throttle governor and its ``sleep``: sleeping
 advances it, so waits are recorded and checked without the tests ever waiting.
 """
@@ -11,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from connectors.linkedin import LinkedInClient
 from connectors.sandbox.linkedin import CLIENT_SECRET, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
@@ -35,10 +38,15 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
-@pytest.fixture()
-def sandbox() -> Iterator[LinkedInSandbox]:
+@pytest.fixture(scope="session")
+def shared_sandbox() -> Iterator[LinkedInSandbox]:
     with LinkedInSandbox(quiet=True) as server:
         yield server
+
+
+@pytest.fixture()
+def sandbox(shared_sandbox: LinkedInSandbox) -> LinkedInSandbox:
+    return shared_sandbox.reset()
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +65,14 @@ def clock() -> FakeClock:
 MakeClient = Callable[..., LinkedInClient]
 
 
+def loopback_session() -> requests.Session:
+    """A session that skips reading proxy settings from the environment on every call:
+    the sandbox is on loopback, and the lookup is a sizeable part of each call's cost."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 @pytest.fixture()
 def make_client(sandbox: LinkedInSandbox, clock: FakeClock) -> MakeClient:
     def make(server: LinkedInSandbox | None = None, **options: Any) -> LinkedInClient:
@@ -71,6 +87,7 @@ def make_client(sandbox: LinkedInSandbox, clock: FakeClock) -> MakeClient:
             "clock": clock,
             "counter": CallCounter(),
             "page_size": 10,
+            "session": loopback_session(),
         }
         settings.update(options)
         return LinkedInClient(**settings)

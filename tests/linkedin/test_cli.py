@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import requests
 from click.testing import CliRunner
@@ -26,6 +27,16 @@ def test_send_webhook_repeats_the_same_signed_notification(sandbox) -> None:
     assert [r["valid_signature"] for r in received] == [True, True]
     ids = {json.loads(r["body"])["notifications"][0]["notificationId"] for r in received}
     assert ids == {4242}
+
+
+def test_send_webhook_with_the_prefix_in_the_header_is_still_valid(sandbox, client) -> None:
+    result = CliRunner().invoke(linkedin_webhook_command, [
+        f"{sandbox.url}/__sandbox__/inbox", "--client-secret", CLIENT_SECRET,
+        "--kind", "COMMENT", "--header-prefix", "hmacsha256="])
+    assert result.exit_code == 0, result.output
+    [received] = inbox(sandbox)
+    assert received["valid_signature"] and received["signature"].startswith("hmacsha256=")
+    assert client.webhook_events(received["body"].encode(), received["signature"])
 
 
 def test_send_webhook_reports_a_rejecting_receiver(sandbox) -> None:
@@ -57,6 +68,9 @@ def test_serve_command_prints_where_it_listens() -> None:
         state = requests.get(f"{url}/__sandbox__/state", timeout=5).json()
         assert state["organization"] == ORGANIZATION_URN
         assert state["posts"] == []
+        now = datetime.now(UTC)
+        floor = f"{now.year - 1:04d}{now.month:02d}"  # 12 months back, by default
+        assert state["versions"] == {"min": floor, "max": f"{now:%Y%m}"}
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -65,5 +79,6 @@ def test_serve_command_prints_where_it_listens() -> None:
 def test_serve_command_help_lists_options() -> None:
     result = CliRunner().invoke(linkedin_command, ["--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--seed / --no-seed"):
+    for option in ("--host", "--port", "--seed / --no-seed", "--min-version",
+                   "--comment-answer"):
         assert option in result.output

@@ -14,14 +14,14 @@ from connectors.errors import (
     AuthenticationError,
     RateLimitedError,
     ValidationError,
+    WebhookRejectedError,
 )
-from connectors.linkedin import TimeWindow, parse_notifications, signature
+from connectors.linkedin import TimeWindow
 from connectors.linkedin.records import ObjectDeletion
 from connectors.sandbox.linkedin import (
     CLIENT_SECRET,
     ORGANIZATION_URN,
     SANDBOX_TOKEN,
-    build_payload,
     send_linkedin_webhook,
     social_action_payload,
 )
@@ -114,9 +114,34 @@ def test_complaint_6_duplicates_are_identifiable(client, sandbox) -> None:
     assert overlap
     assert all(first[i] == second[i] for i in overlap)  # same id, same record: dedupe works
     assert len(set(first) | set(second)) == len(sandbox.state.lead_responses)
-    redelivered = social_action_payload(["COMMENT", "LIKE"], first_id=500)
-    events = parse_notifications(redelivered) + parse_notifications(redelivered)
-    assert len(events) == 4 and len({e.event_id for e in events}) == 2
+
+
+def test_complaint_6_redelivered_notifications_are_identifiable(client, sandbox,
+                                                               clock) -> None:
+    """LinkedIn redelivers until acknowledged: the same notifications come back later,
+    in another batch, in another order and serialised differently."""
+    original = social_action_payload(["COMMENT", "LIKE"], first_id=500)
+    comment, like = original["notifications"]
+    share = social_action_payload(["SHARE"], first_id=502)["notifications"][0]
+    again = {"type": original["type"], "notifications": [like, share, comment]}
+    inbox = f"{sandbox.url}/__sandbox__/inbox"
+    assert send_linkedin_webhook(inbox, CLIENT_SECRET, original).ok
+    reformatted = json.dumps(again, indent=2, sort_keys=True).encode()
+    assert send_linkedin_webhook(inbox, CLIENT_SECRET, again, body=reformatted).ok
+    deliveries = requests.get(inbox, timeout=5).json()["received"]
+    assert deliveries[0]["body"].encode() != deliveries[1]["body"].encode()
+    first = client.webhook_events(deliveries[0]["body"].encode(), deliveries[0]["signature"])
+    clock.advance(3600)  # redelivered an hour later
+    second = client.webhook_events(deliveries[1]["body"].encode(), deliveries[1]["signature"])
+    assert [e.event_id for e in first] == ["500", "501"]
+    assert [e.event_id for e in second] == ["501", "502", "500"]
+    seen = {e.event_id: e for e in first}
+    repeats = [e for e in second if e.event_id in seen]
+    assert len(repeats) == 2  # exactly the two already delivered
+    for event in repeats:  # the same event, whatever the batch: dedupe by id is safe
+        earlier = seen[event.event_id]
+        assert (event.kind, event.verb, event.object_id, event.occurred_at) == (
+            earlier.kind, earlier.verb, earlier.object_id, earlier.occurred_at)
 
 
 def test_complaint_7_oversized_page_is_asked_again_smaller(make_client, sandbox) -> None:
@@ -134,18 +159,22 @@ def test_complaint_7_oversized_page_is_asked_again_smaller(make_client, sandbox)
 def test_complaint_8_webhook_lead_fetched_and_non_ascii_signature_verified(client,
                                                                            sandbox) -> None:
     newest = sandbox.state.lead_responses[0]["id"]
-    payload = build_payload("lead", response_id=newest)
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    [event] = client.webhook_events(body, signature(body, CLIENT_SECRET))
+    inbox = f"{sandbox.url}/__sandbox__/inbox"
+    assert send_linkedin_webhook(inbox, CLIENT_SECRET, "lead", response_id=newest).ok
+    assert send_linkedin_webhook(inbox, CLIENT_SECRET, "COMMENT").ok
+    lead_delivery, comment_delivery = requests.get(inbox, timeout=5).json()["received"]
+    assert lead_delivery["valid_signature"] and comment_delivery["valid_signature"]
+    [event] = client.webhook_events(lead_delivery["body"].encode(), lead_delivery["signature"])
     lead = client.lead_submission(event.object_id)
     assert isinstance(lead, LeadSubmission) and lead.external_id == newest
     assert "email" in lead.answers
-    comment = json.dumps(social_action_payload(["COMMENT"]), ensure_ascii=False).encode()
-    assert "日本".encode() in comment
-    assert client.webhook_events(comment, signature(comment, CLIENT_SECRET))[0].body
-    inbox = f"{sandbox.url}/__sandbox__/inbox"
-    assert send_linkedin_webhook(inbox, CLIENT_SECRET, "lead", response_id=newest).ok
-    assert requests.get(inbox, timeout=5).json()["received"][0]["valid_signature"]
+    comment = comment_delivery["body"].encode()
+    assert "日本".encode() in comment  # signed over the raw UTF-8 bytes, not \u escapes
+    [parsed] = client.webhook_events(comment, comment_delivery["signature"])
+    assert parsed.body and "日本" in parsed.body
+    reencoded = json.dumps(json.loads(comment)).encode()  # the classic mistake
+    with pytest.raises(WebhookRejectedError):
+        client.webhook_events(reencoded, comment_delivery["signature"])
 
 
 def test_complaint_9_lead_window_is_utc_epoch_millis(client, sandbox) -> None:

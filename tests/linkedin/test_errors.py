@@ -12,6 +12,8 @@ from connectors.errors import (
     ApiVersionRetiredError,
     AuthenticationError,
     ObjectDeletedError,
+    OutcomeUnknownError,
+    RetryLaterError,
     TooMuchDataError,
     UnavailableError,
     ValidationError,
@@ -81,7 +83,7 @@ def test_deleted_post_and_comment_are_object_deleted(client, sandbox) -> None:
     with pytest.raises(ObjectDeletedError):
         list(client.comments(post))
     with pytest.raises(ObjectDeletedError):
-        client.reply(comment, "Danke!", organization=ORGANIZATION_URN)
+        client.reply(comment, "Danke!", organization=ORGANIZATION_URN, post_urn=post)
 
 
 def test_5xx_is_retried_for_reads_then_unavailable(make_client, sandbox, clock) -> None:
@@ -95,11 +97,13 @@ def test_5xx_is_retried_for_reads_then_unavailable(make_client, sandbox, clock) 
     assert raised.value.attempts == 3
 
 
-def test_5xx_on_a_reply_is_not_retried(client, sandbox) -> None:
+def test_5xx_on_a_reply_is_not_retried_and_its_outcome_is_unknown(client, sandbox) -> None:
     post = sandbox.state.posts[0]["id"]
     sandbox.outage(calls=1)
-    with pytest.raises(UnavailableError):
+    with pytest.raises(OutcomeUnknownError) as raised:
         client.reply(post, "Thanks!", organization=ORGANIZATION_URN)
+    assert not isinstance(raised.value, RetryLaterError)  # no caller may just repeat it
+    assert raised.value.status == 503
     assert [r["method"] for r in sandbox.requests] == ["POST"]
 
 
@@ -126,7 +130,8 @@ def test_rejected_request_is_a_validation_error(client) -> None:
 def test_headers_on_every_call(client, sandbox) -> None:
     posts = [p.external_id for p in client.posts(ORGANIZATION_URN)]
     items = list(client.comment_sweep(posts[:3]))
-    client.reply(items[0].external_id, "Merci !", organization=ORGANIZATION_URN)
+    client.reply(items[0].external_id, "Merci !", organization=ORGANIZATION_URN,
+                 post_urn=items[0].post_id)
     list(client.reaction_summaries(posts))
     client.counted_reactions(posts[0])
     list(client.lead_submissions(ORGANIZATION_URN))

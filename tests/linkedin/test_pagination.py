@@ -116,3 +116,62 @@ def test_sweep_reports_deleted_post_and_goes_on(client, sandbox) -> None:
     assert comments == expected_comments(sandbox) - lost - {
         c["commentUrn"] for top in sandbox.state.comments[gone]
         for c in sandbox.state.comments.get(top["commentUrn"], [])}
+
+
+@pytest.fixture()
+def busy_post(sandbox):
+    """One post with 45 first-level comments, no replies: five pages of 10."""
+    state = sandbox.state
+    post = state.posts[0]["id"]
+    activity = "urn:li:activity:" + post.rsplit(":", 1)[1]
+    state.comments[post] = []
+    for n in range(45):
+        urn = f"urn:li:comment:({activity},{8_000_000 + n})"
+        state.add_comment(post, {
+            "actor": f"urn:li:person:p{n}", "id": str(8_000_000 + n), "commentUrn": urn,
+            "object": activity, "message": {"text": f"comment {n}"},
+            "created": {"time": 1_790_000_000_000 + n},
+            "commentsSummary": {"aggregatedTotalComments": 0}})
+    return sandbox, post
+
+
+@pytest.mark.parametrize("deleted_per_page", [1, 2])
+def test_deletions_during_a_sweep_miss_nothing_live(make_client, busy_post,
+                                                    deleted_per_page) -> None:
+    """Deleting comments already read shifts the offsets of everything after them: a
+    plain ``start + count`` would skip the first comment of each next page."""
+    sandbox, post = busy_post
+    client = make_client(sandbox, page_size=10)  # the default overlap: 2 at this size
+    delivered: list[str] = []
+    deleted: list[str] = []
+    for item in client.comment_sweep([post]):
+        delivered.append(item.external_id)
+        if len(delivered) % 10 == 0:  # the last of a page: the next page is not read yet
+            for urn in delivered[-deleted_per_page:]:
+                sandbox.delete(urn)
+                deleted.append(urn)
+    live = {c["commentUrn"] for c in sandbox.state.comments[post]} - set(deleted)
+    assert deleted and live
+    assert live <= set(delivered)
+    assert len(delivered) == len(set(delivered))
+
+
+def test_without_overlap_the_same_deletions_skip_live_comments(make_client, busy_post) -> None:
+    """The same run with ``page_overlap=0`` shows what the overlap prevents."""
+    sandbox, post = busy_post
+    client = make_client(sandbox, page_size=10, page_overlap=0)
+    delivered: list[str] = []
+    for item in client.comment_sweep([post]):
+        delivered.append(item.external_id)
+        if len(delivered) % 10 == 0:
+            sandbox.delete(delivered[-1])
+    live = {c["commentUrn"] for c in sandbox.state.comments[post]} - sandbox.state.deleted
+    assert live - set(delivered)  # missed: the reason for the overlap
+
+
+def test_overlap_keeps_calls_close_to_the_floor(make_client, sandbox) -> None:
+    client = make_client(page_size=10)
+    posts = list(client.posts(ORGANIZATION_URN))
+    assert len(posts) == len(sandbox.state.posts) == 24
+    starts = [r["query"].split("start=")[1].split("&")[0] for r in sandbox.requests]
+    assert starts == ["0", "8", "16"]  # 24 posts: 3 pages, each re-reading 2

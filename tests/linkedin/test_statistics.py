@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
 from connectors.errors import ValidationError
 from connectors.linkedin import TimeWindow
 from connectors.linkedin.timewindows import check_statistics_window, months_back
-from connectors.sandbox.linkedin import ORGANIZATION_URN
+from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
 
 
 def test_lifetime_follower_statistics(client) -> None:
@@ -69,3 +70,22 @@ def test_notification_pull_carries_the_webhook_ids(client, sandbox) -> None:
     only = list(client.notifications(ORGANIZATION_URN, TimeWindow(now - timedelta(days=59), now),
                                      actions=["ADMIN_COMMENT"]))
     assert only and {e.raw["action"] for e in only} == {"ADMIN_COMMENT"}
+
+
+def test_only_the_protocol_2_record_form_of_time_intervals_is_served(client, sandbox) -> None:
+    now = client.clock()
+    window = TimeWindow(now - timedelta(days=9), now - timedelta(days=2))
+    base = (f"{sandbox.url}/rest/organizationalEntityFollowerStatistics?q=organizationalEntity"
+            "&organizationalEntity=urn%3Ali%3Aorganization%3A2414183")
+    headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "LinkedIn-Version": "202610",
+               "X-Restli-Protocol-Version": "2.0.0"}
+    dotted = requests.get(base + f"&timeIntervals.timeRange.start={window.start_ms}"
+                          f"&timeIntervals.timeRange.end={window.end_ms}"
+                          "&timeIntervals.timeGranularityType=DAY", headers=headers, timeout=5)
+    assert dotted.status_code == 400 and "protocol 1.0" in dotted.json()["message"]
+    record = requests.get(base + f"&timeIntervals=(timeRange:(start:{window.start_ms},"
+                          f"end:{window.end_ms}),timeGranularityType:DAY)",
+                          headers=headers, timeout=5)
+    assert record.status_code == 200 and record.json()["elements"]
+    assert len(client.follower_gains(ORGANIZATION_URN, window)) == len(
+        record.json()["elements"])

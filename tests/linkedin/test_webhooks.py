@@ -1,7 +1,9 @@
 """Webhook signature vectors, the challenge, parsing, and the signed sender end to end.
 
 The expected hex digests were computed independently (``openssl dgst -sha256 -hmac``)
-from the documented scheme: HMAC-SHA256(client secret, "hmacsha256=" + raw body).
+from the documented scheme: HMAC-SHA256(client secret, "hmacsha256=" + raw body). Two
+implementations are held to them: the client's and the sandbox's own (``signing``),
+and end to end the client only ever verifies what the sandbox signed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from connectors.sandbox.linkedin import (
     send_linkedin_webhook,
     social_action_payload,
 )
+from connectors.sandbox.linkedin import signing as sandbox_signing
 
 SECRET = "s3cr3t"
 ASCII_BODY = b'{"a":1}'
@@ -39,6 +42,26 @@ CHALLENGE_SIG = "ae374eacc82f5a5e4d97d7ba8654ed7f6da469b5ecba2685f71e1bf9a675a61
 def test_signature_vectors() -> None:
     assert signature(ASCII_BODY, SECRET) == ASCII_SIG
     assert signature(UNICODE_BODY, SECRET) == UNICODE_SIG
+    assert sandbox_signing.sign(ASCII_BODY, SECRET) == ASCII_SIG
+    assert sandbox_signing.sign(UNICODE_BODY, SECRET) == UNICODE_SIG
+    assert sandbox_signing.challenge_answer(CHALLENGE, SECRET)["challengeResponse"] == (
+        CHALLENGE_SIG)
+
+
+@pytest.mark.parametrize("header", [
+    "hmacsha256=" + ASCII_SIG, "HMACSHA256=" + ASCII_SIG.upper(), f"  {ASCII_SIG}\t"])
+def test_header_with_or_without_the_hmacsha256_prefix_is_accepted(header) -> None:
+    assert verify_signature(ASCII_BODY, header, SECRET)
+    assert sandbox_signing.signature_matches(ASCII_BODY, header, SECRET)
+    assert not verify_signature(b'{"a":2}', header, SECRET)
+    assert not sandbox_signing.signature_matches(b'{"a":2}', header, SECRET)
+
+
+@pytest.mark.parametrize("header", ["hmacsha256=", "hmacsha256=hmacsha256=" + ASCII_SIG,
+                                    "sha256=" + ASCII_SIG, ASCII_SIG + "00", "é" * 64])
+def test_prefix_tolerance_accepts_nothing_else(header) -> None:
+    assert not verify_signature(ASCII_BODY, header, SECRET)
+    assert not sandbox_signing.signature_matches(ASCII_BODY, header, SECRET)
 
 
 def test_non_ascii_body_verifies_over_raw_bytes_only() -> None:
@@ -133,24 +156,30 @@ def test_lead_notifications() -> None:
     assert no_id[0].event_id == "urn:li:leadGenFormResponse:x:CREATED"
 
 
-def test_sender_posts_raw_signed_bytes_to_a_receiver(sandbox) -> None:
+def test_sender_posts_raw_signed_bytes_to_a_receiver(sandbox, client) -> None:
     inbox = f"{sandbox.url}/__sandbox__/inbox"
     ok = send_linkedin_webhook(inbox, CLIENT_SECRET, "COMMENT")
+    prefixed = send_linkedin_webhook(inbox, CLIENT_SECRET, "LIKE", header_prefix="hmacsha256=")
     forged = send_linkedin_webhook(inbox, "not-the-secret", "COMMENT")
-    assert (ok.status_code, forged.status_code) == (200, 401)
+    assert [r.status_code for r in (ok, prefixed, forged)] == [200, 200, 401]
     received = requests.get(inbox, timeout=5).json()["received"]
-    assert [r["valid_signature"] for r in received] == [True, False]
+    assert [r["valid_signature"] for r in received] == [True, True, False]
     assert "日本" in received[0]["body"]  # sent unescaped, as UTF-8
+    assert received[1]["signature"].startswith("hmacsha256=")
+    for delivery in received[:2]:  # what the sandbox signed, the client accepts
+        assert client.webhook_events(delivery["body"].encode(), delivery["signature"])
+    with pytest.raises(WebhookRejectedError):
+        client.webhook_events(received[2]["body"].encode(), received[2]["signature"])
     challenge = requests.get(inbox, params={"challengeCode": CHALLENGE}, timeout=5).json()
-    assert challenge == challenge_response(CHALLENGE, CLIENT_SECRET)
+    assert challenge == client.webhook_challenge(CHALLENGE)
 
 
-def test_client_verifies_then_parses(client) -> None:
+def test_client_verifies_what_the_sandbox_signed_then_parses(client) -> None:
     body = json.dumps(social_action_payload(["COMMENT"]), ensure_ascii=False).encode()
-    events = client.webhook_events(body, signature(body, CLIENT_SECRET))
+    events = client.webhook_events(body, sandbox_signing.sign(body, CLIENT_SECRET))
     assert events[0].kind == "comment"
     with pytest.raises(WebhookRejectedError) as rejected:
-        client.webhook_events(body + b" ", signature(body, CLIENT_SECRET))
+        client.webhook_events(body + b" ", sandbox_signing.sign(body, CLIENT_SECRET))
     assert rejected.value.status == 401
-    assert client.webhook_challenge("c1")["challengeResponse"] == signature(
-        b"c1", CLIENT_SECRET, prefix="")
+    assert client.webhook_challenge(CHALLENGE) == sandbox_signing.challenge_answer(
+        CHALLENGE, CLIENT_SECRET)

@@ -197,3 +197,16 @@ def test_recording_replays_identically(path, replayed: dict[str, Replayed]) -> N
 
 def test_every_recording_was_replayed(replayed: dict[str, Replayed]) -> None:
     assert len(replayed) == len(recordings()) == 109
+
+
+# Filters whose matches were all created by this run's own earlier recordings: the
+# sandbox must find exactly the recorded records, with the recorded values.
+@pytest.mark.parametrize("number", ["038", "039", "058", "063"])
+def test_filters_on_records_made_by_the_run_match_exactly(
+    number: str, replayed: dict[str, Replayed]
+) -> None:
+    result = replayed[number]
+    recorded = result.recording["response"]["body"]["data"]
+    assert [(r["id"], r["attributes"]) for r in result.body["data"]] == [
+        (r["id"], r["attributes"]) for r in recorded
+    ]

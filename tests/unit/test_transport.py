@@ -9,6 +9,7 @@ import requests
 
 from connectors.errors import (
     ConnectorError,
+    OutcomeUnknownError,
     RateLimitedError,
     UnavailableError,
     ValidationError,
@@ -45,10 +46,10 @@ def test_idempotent_call_retries_5xx_with_exponential_backoff():
     assert len(server.seen) == 3
 
 
-def test_non_idempotent_call_is_not_retried_on_5xx():
+def test_non_idempotent_call_is_not_retried_on_5xx_and_its_outcome_is_unknown():
     slept: list[float] = []
     with (ScriptedServer(Reply(503), Reply(200)) as server,
-          pytest.raises(UnavailableError) as err):
+          pytest.raises(OutcomeUnknownError) as err):
         transport(server.url, slept).send("POST", "/x", endpoint="POST /x",
                                           classify=classify, idempotent=False)
     assert len(server.seen) == 1 and slept == [] and err.value.attempts == 1
@@ -99,7 +100,7 @@ def test_read_timeout_retried_only_when_idempotent():
     with ScriptedServer(Reply(delay=0.6), Reply(200)) as server:
         t = transport(server.url, slept)
         t.timeout = 0.2
-        with pytest.raises(UnavailableError):
+        with pytest.raises(OutcomeUnknownError):
             t.send("POST", "/x", endpoint="POST /x", classify=classify, idempotent=False)
         assert len(server.seen) == 1
 

@@ -2,7 +2,8 @@
 
 Bodies are encoded as Graph encodes them (non-ASCII as ``\\u00e9``, ``/`` as ``\\/``),
 so clients are tested against the bytes they will really receive. Every answer, errors
-included, carries ``X-App-Usage`` (and ``X-Business-Use-Case-Usage`` for Page tokens).
+included, carries ``X-App-Usage`` (and ``X-Business-Use-Case-Usage`` for Page tokens),
+batch items their own.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 _ID_SEGMENT = re.compile(r"^(\d[\d_]*|m_.*|t_.*|me)$")
 _VERSION_SEGMENT = re.compile(r"^v\d+\.\d+$")
 METHODS = ["GET", "POST", "DELETE"]
+# Parameters that are credentials: a client putting one in the URL is counted.
+CREDENTIAL_PARAMS = ("access_token", "client_secret", "fb_exchange_token", "input_token")
 
 
 def graph_json(body: Any) -> str:
@@ -58,6 +61,13 @@ def usage_headers(sandbox: FacebookSandbox, token: str | None) -> dict[str, str]
 
 def run_batch(sandbox: FacebookSandbox, path: str, params: dict[str, str], token: str | None,
               base_url: str) -> Answer:
+    """``POST /`` with ``batch=[...]``: each item is dispatched like a request of its own.
+
+    An item without its own ``access_token`` runs with the batch's token and, with it,
+    the batch's ``appsecret_proof`` (an item may carry its own proof in its
+    ``relative_url``). Each item run is charged and moves the usage headers, so the
+    usage an item reports is what the quota is after it.
+    """
     dispatcher, state = sandbox.dispatcher, sandbox.state
     version, _ = dispatcher.split(path)
     try:
@@ -74,6 +84,7 @@ def run_batch(sandbox: FacebookSandbox, path: str, params: dict[str, str], token
     except GraphError as error:
         return error.answer()
     with_headers = params.get("include_headers", "true").lower() != "false"
+    batch_proof = params.get("appsecret_proof")
     out: list[dict[str, Any] | None] = []
     for item in items:
         method = str(item.get("method", "GET")).upper()
@@ -81,7 +92,10 @@ def run_batch(sandbox: FacebookSandbox, path: str, params: dict[str, str], token
         item_params = dict(parse_qsl(parts.query, keep_blank_values=True))
         if item.get("body"):
             item_params.update(parse_qsl(str(item["body"]), keep_blank_values=True))
-        item_token = item_params.pop("access_token", None) or token
+        own_token = item_params.pop("access_token", None)
+        if own_token is None and batch_proof is not None:
+            item_params.setdefault("appsecret_proof", batch_proof)
+        item_token = own_token or token
         item_path = parts.path.lstrip("/")
         if not _VERSION_SEGMENT.match(item_path.split("/", 1)[0]):
             item_path = f"{version}/{item_path}"
@@ -89,8 +103,7 @@ def run_batch(sandbox: FacebookSandbox, path: str, params: dict[str, str], token
         if state.take_fault({"batch_null"}, method, logical):
             out.append(None)
             continue
-        with state.lock:
-            state.batch_items += 1
+        state.count_batch_item()
         answer = dispatcher.handle(method, item_path, item_params, item_token, base_url)
         headers = {"Content-Type": "text/javascript; charset=UTF-8",
                    **usage_headers(sandbox, item_token), **answer.headers}
@@ -118,7 +131,10 @@ def create_app(sandbox: FacebookSandbox) -> Flask:
         else:
             label = endpoint_label(request.method, segments)
             answer = sandbox.dispatcher.handle(request.method, path, params, token, base_url)
-        sandbox.state.count_call(label, token_in_query="access_token" in request.args)
+        in_url = any(name in request.args for name in CREDENTIAL_PARAMS)
+        sandbox.state.count_call(label, token_in_query=in_url,
+                                 batch_envelope=label == "POST /batch"
+                                 and isinstance(answer.body, list))
         headers = {**usage_headers(sandbox, token), **answer.headers}
         if isinstance(answer.body, str):
             return Response(answer.body, status=answer.status, headers=headers,

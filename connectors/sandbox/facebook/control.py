@@ -1,9 +1,10 @@
 """``/__sandbox__/``: the control API that tests and demos use to steer the sandbox.
 
-Not part of Graph. It changes settings, injects faults, kills tokens, deletes objects,
-loads the large test Page, adds comments and leads (to pair with a webhook), runs Meta's
-``hub.challenge`` handshake against a callback URL, and reports how many HTTP calls and
-batch items the sandbox served.
+Not part of Graph. It changes settings, injects faults, kills tokens (or takes a Page
+token's access to its Page away), deletes objects, loads the large test Page, adds
+comments and leads (to pair with a webhook), runs Meta's ``hub.challenge`` handshake
+against a callback URL, and reports how many HTTP calls, batch items and Graph-charged
+calls the sandbox served.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ def control_blueprint(sandbox: FacebookSandbox) -> Blueprint:
         sandbox.state.remove_scopes(token, list(body.get("remove", [])))
         sandbox.state.grant_scopes(token, list(body.get("grant", [])))
         return jsonify(scopes=sorted(sandbox.state.tokens[token].scopes))
+
+    @bp.post("/tokens/<token>/page-access")
+    def token_page_access(token: str) -> Response:
+        allowed = _body().get("allowed", True)
+        sandbox.state.set_page_access(token, allowed is True or str(allowed).lower() == "true")
+        return jsonify(page_access=sandbox.state.tokens[token].page_access)
 
     @bp.post("/objects/<object_id>/delete")
     def delete_object(object_id: str) -> Response:

@@ -3,7 +3,13 @@
 Order of checks follows the real API: version retired (2635), token present, valid,
 not expired or revoked (190), ``appsecret_proof`` right when sent (or when required),
 injected faults (throttle, transient, too much data), then routing, permissions (10 /
-200) and the object itself (100/33 when deleted).
+200) and the object itself (100/33 when deleted, or when the token lost access to the
+Page: Graph words both the same). ``POST`` with ``method=GET`` is read as a GET, so
+secrets can travel in a form body instead of the URL.
+
+Faults that act after the request: ``lost_answer`` carries the request out and then
+answers a proxy's 502 (a write that landed although its caller saw a failure);
+``delete_after`` deletes an object once the request is served (a deletion racing a read).
 """
 
 from __future__ import annotations
@@ -48,10 +54,22 @@ class Dispatcher:
 
     def handle(self, method: str, path: str, params: dict[str, str], token: str | None,
                base_url: str) -> Answer:
+        params = dict(params)
+        if method == "POST" and params.get("method", "").upper() == "GET":
+            del params["method"]
+            method = "GET"
+        logical = "/" + "/".join(self.split(path)[1])
         try:
-            return self._handle(method, path, params, token, base_url)
+            answer = self._handle(method, path, params, token, base_url)
         except GraphError as error:
-            return error.answer()
+            answer = error.answer()
+        deletion = self.state.take_fault({"delete_after"}, method, logical)
+        if deletion is not None and deletion.object_id in self.store.nodes:
+            self.store.delete(deletion.object_id)
+        if self.state.take_fault({"lost_answer"}, method, logical):
+            return GraphError(502, 0, "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                              kind="html").answer()
+        return answer
 
     def split(self, path: str) -> tuple[str, list[str]]:
         segments = [s for s in path.split("/") if s]
@@ -78,10 +96,12 @@ class Dispatcher:
         record = self._authenticate(token, params)
         logical = "/" + "/".join(segments)
         self._faults(method, logical)
-        renderer = Renderer(self.store, self.state, base_url, version)
+        renderer = Renderer(self.store, self.state, base_url, version, token=token)
         if method == "GET":
             return Answer(200, self._read(segments, params, record, renderer))
         if method in ("POST", "DELETE") and segments:
+            if not record.page_access:
+                raise answers.deleted(segments[0])
             return Answer(200, write(self.store, method, segments, params, record))
         raise answers.bad_param("Unsupported request")
 
@@ -143,7 +163,7 @@ class Dispatcher:
         if object_id == "me":
             object_id = record.subject_id
         node = self.store.get(object_id)
-        if node is None:
+        if node is None or not record.page_access:
             raise answers.deleted(object_id)
         return node
 

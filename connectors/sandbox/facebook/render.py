@@ -5,6 +5,13 @@ and aliases); connections answer ``{data, paging: {cursors: {before, after}, nex
 previous}, summary}``. In *irregular* mode pages are short or empty at random (seeded,
 so the same cursor always gives the same page) yet keep ``next`` until the real end,
 exactly the shape that makes naive paginators lose records.
+
+Cursors name the item they stand after (or before), as Graph's do, not an offset: an
+item deleted elsewhere in the list moves nothing, but a cursor whose own item was
+deleted has gone stale and answers an empty last page (no ``next``): the read ends
+short, and only a reader that checks ``summary.total_count`` notices. Paging links
+carry the caller's ``access_token``, as Graph's do, so a client that stores them
+stores a credential.
 """
 
 from __future__ import annotations
@@ -42,20 +49,28 @@ FIELDS = {
     "lead": {"id", "created_time", "ad_id", "form_id", "is_organic", "platform", "field_data",
              "custom_disclaimer_responses"},
 }
-CURSOR_PARAMS = {"after", "before", "appsecret_proof"}
+CURSOR_PARAMS = {"after", "before", "appsecret_proof", "access_token"}
+FEED_EDGES = frozenset({"feed", "posts", "published_posts"})
+TIME_PAGING_PARAMS = {"until", "__paging_token"}
+MONTH = 30 * 86_400
 
 
-def encode_cursor(offset: int, seq: int) -> str:
-    raw = json.dumps({"o": offset, "s": seq}, separators=(",", ":")).encode()
+def encode_cursor(item_id: str, seq: int) -> str:
+    """A cursor naming the item it stands after (or before); ``""`` is the list's edge."""
+    raw = json.dumps({"i": item_id, "s": seq}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[int, int]:
+def decode_cursor(cursor: str) -> tuple[str, int]:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(data["o"]), int(data["s"])
+        return str(data["i"]), int(data["s"])
     except (ValueError, KeyError, TypeError):
         raise answers.bad_param("Invalid cursor") from None
+
+
+def _index(items: list[Node], item_id: str) -> int | None:
+    return next((n for n, item in enumerate(items) if item.get("id") == item_id), None)
 
 
 def _default_reqs(kind: str) -> tuple[FieldReq, ...]:
@@ -75,12 +90,13 @@ def field_cost(fields: tuple[FieldReq, ...], default_limit: int) -> int:
 
 class Renderer:
     def __init__(self, store: GraphStore, state: SandboxState, base_url: str,
-                 version: str) -> None:
+                 version: str, *, token: str | None = None) -> None:
         self.store = store
         self.state = state
         self.config = state.config
         self.base_url = base_url.rstrip("/")
         self.version = version
+        self.token = token
 
     # -- plain values -------------------------------------------------------------
     def person(self, person_id: str, *, email: bool = False) -> dict[str, str]:
@@ -148,24 +164,68 @@ class Renderer:
             limit = int(opts.get("limit", self.config.default_limit))
         except ValueError:
             raise answers.bad_param("limit must be an integer") from None
+        if nested and edge == "messages":
+            if "limit" in opts and limit > self.config.nested_message_limit:
+                raise answers.bad_param(
+                    f"Only the {self.config.nested_message_limit} most recent messages of a "
+                    "conversation can be expanded; read older ones from "
+                    "/{conversation-id}/messages")
+            limit = min(limit, self.config.nested_message_limit)
         limit = max(0, min(limit, self.config.max_limit))
         answer: dict[str, Any] = {"data": []}
         summary = summary_for(edge, opts, items)
-        if limit > 0 and opts.get("before"):
-            end, seq = decode_cursor(opts["before"])
-            start, end = max(0, min(end, len(items)) - limit), min(end, len(items))
-            answer["data"] = [self._item(n, subfields) for n in items[start:end]]
-            answer["paging"] = self._paging(parent, edge, opts, subfields, start, end, seq,
-                                            True, nested=nested, echo=echo)
+        if limit > 0 and not nested and edge in FEED_EDGES and self.config.time_paged_feed:
+            answer.update(self._time_page(parent, edge, items, limit, subfields, echo or {}))
         elif limit > 0:
-            start, seq = decode_cursor(opts["after"]) if opts.get("after") else (0, 0)
-            end, has_next = self._window(parent["id"], edge, len(items), start, seq, limit)
-            answer["data"] = [self._item(n, subfields) for n in items[start:end]]
-            answer["paging"] = self._paging(parent, edge, opts, subfields, start, end, seq,
-                                            has_next, nested=nested, echo=echo)
+            answer.update(self._cursor_page(parent, edge, opts, items, limit, subfields,
+                                            nested=nested, echo=echo))
         if summary is not None:
             answer["summary"] = summary
         return answer
+
+    def _cursor_page(self, parent: Node, edge: str, opts: dict[str, str], items: list[Node],
+                     limit: int, subfields: tuple[FieldReq, ...] | None, *, nested: bool,
+                     echo: dict[str, str] | None) -> dict[str, Any]:
+        seq = 0
+        if opts.get("before"):
+            boundary, seq = decode_cursor(opts["before"])
+            end = len(items) if boundary == "" else _index(items, boundary)
+            if end is None:
+                return self._stale(opts["before"])
+            start, has_next = max(0, end - limit), True
+        else:
+            start = 0
+            if opts.get("after"):
+                boundary, seq = decode_cursor(opts["after"])
+                found = -1 if boundary == "" else _index(items, boundary)
+                if found is None:
+                    return self._stale(opts["after"])
+                start = found + 1
+            end, has_next = self._window(parent["id"], edge, len(items), start, seq, limit)
+        return {"data": [self._item(n, subfields) for n in items[start:end]],
+                "paging": self._paging(parent, edge, opts, subfields, items, start, end, seq,
+                                       has_next, nested=nested, echo=echo)}
+
+    @staticmethod
+    def _stale(cursor: str) -> dict[str, Any]:
+        """The item the cursor names is gone: an empty page and no ``next``."""
+        return {"data": [], "paging": {"cursors": {"before": cursor, "after": cursor}}}
+
+    def _time_page(self, parent: Node, edge: str, items: list[Node], limit: int,
+                   subfields: tuple[FieldReq, ...] | None,
+                   echo: dict[str, str]) -> dict[str, Any]:
+        """Feed paging by ``until``: the next page is "older than this page's last post".
+        Past the oldest post the pages are empty, and still have a ``next`` a month older."""
+        page = items[:limit]
+        until = int(float(echo.get("until") or 0))
+        older = page[-1]["__ts"] - 1 if page else until - MONTH
+        params = {k: v for k, v in echo.items() if k not in CURSOR_PARAMS | TIME_PAGING_PARAMS}
+        if self.token:
+            params["access_token"] = self.token
+        base = f"{self.base_url}/{self.version}/{parent['id']}/{edge}"
+        token = encode_cursor(page[-1]["id"] if page else "", older)
+        return {"data": [self._item(n, subfields) for n in page], "paging": {
+            "next": f"{base}?{urlencode({**params, 'until': older, '__paging_token': token})}"}}
 
     def _item(self, node: Node, subfields: tuple[FieldReq, ...] | None) -> dict[str, Any]:
         if node["__type"] == "reaction":
@@ -192,25 +252,27 @@ class Renderer:
         return end, end < total or (size > 0 and rng.random() < 0.5)
 
     def _paging(self, parent: Node, edge: str, opts: dict[str, str],
-                subfields: tuple[FieldReq, ...] | None, start: int, end: int, seq: int,
-                has_next: bool, *, nested: bool, echo: dict[str, str] | None) -> dict[str, Any]:
-        paging: dict[str, Any] = {"cursors": {"before": encode_cursor(start, seq),
-                                              "after": encode_cursor(end, seq + 1)}}
+                subfields: tuple[FieldReq, ...] | None, items: list[Node], start: int,
+                end: int, seq: int, has_next: bool, *, nested: bool,
+                echo: dict[str, str] | None) -> dict[str, Any]:
+        before = encode_cursor(items[start]["id"] if start < len(items) else "", seq)
+        after = encode_cursor(items[end - 1]["id"] if end > 0 else "", seq + 1)
+        paging: dict[str, Any] = {"cursors": {"before": before, "after": after}}
         if nested:
             params = {k: v for k, v in opts.items() if k not in CURSOR_PARAMS | {"as"}}
             if subfields is not None:
                 params["fields"] = render(subfields)
         else:
             params = {k: v for k, v in (echo or {}).items() if k not in CURSOR_PARAMS}
+        if self.token:
+            params["access_token"] = self.token  # Graph's links carry it: never store them
         base = f"{self.base_url}/{self.version}/{parent['id']}/{edge}"
-        after = paging["cursors"]["after"]
         if has_next and opts.get("after") and self.state.take_fault(
                 {"repeat_cursor"}, "GET", f"/{parent['id']}/{edge}"):
             after = opts["after"]
         if has_next:
             paging["next"] = f"{base}?{urlencode({**params, 'after': after})}"
         if start > 0:
-            before = encode_cursor(start, seq)
             paging["previous"] = f"{base}?{urlencode({**params, 'before': before})}"
         return paging
 

@@ -140,7 +140,7 @@ class FacebookSandbox:
         if self._server is None:
             self._server = self._make_server()
             self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.05},
+                                            kwargs={"poll_interval": 0.01},
                                             name="facebook-sandbox", daemon=True)
             self._thread.start()
         return self

@@ -1,9 +1,17 @@
-"""Sandbox routes for posts, comment threads, reactions and social metadata."""
+"""Sandbox routes for posts, comment threads, reactions and social metadata.
+
+Every route refuses query parameters it does not implement (``web.accept``), so a
+client sending a made-up parameter (``sortBy`` on the reactions finder, say) gets the
+400 LinkedIn would give instead of a silently ignored option. A created comment is
+answered the way ``state.comment_answer`` says: in full, or only by its id or URN in
+``x-restli-id``, so clients are tested on every form LinkedIn may use.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
@@ -23,12 +31,19 @@ def _segment_urn(index: int) -> str:
         raise ApiError(400, f"Invalid resource key: {exc}", service_error_code=100) from None
 
 
+POST_SORTS = frozenset({"LAST_MODIFIED", "CREATED"})
+REACTION_SORTS = frozenset({"REVERSE_CHRONOLOGICAL", "CHRONOLOGICAL", "RELEVANCE"})
+
+
 @blueprint.get("/rest/posts")
 def find_posts() -> Response:
     current = web.state()
-    web.finder("author")
+    web.finder("author", "author", "sortBy")
     author = web.urn_param("author")
     sort = web.param("sortBy", required=False) or "LAST_MODIFIED"
+    if sort not in POST_SORTS:
+        raise ApiError(400, f"Invalid sortBy {sort!r}; use one of {sorted(POST_SORTS)}",
+                       service_error_code=100)
     with current.lock:
         posts = [p for p in current.visible(current.posts, "id") if p["author"] == author]
     field = "lastModifiedAt" if sort == "LAST_MODIFIED" else "createdAt"
@@ -39,6 +54,7 @@ def find_posts() -> Response:
 @blueprint.get("/rest/posts/<path:_key>")
 def get_post(_key: str) -> Response:
     current = web.state()
+    web.accept(paged=False)
     urn = _segment_urn(2)
     post = current.post(urn)
     if post is None:
@@ -63,6 +79,7 @@ def _thread(current: SandboxState, urn: str) -> tuple[str, str, list[dict[str, A
 @blueprint.get("/rest/socialActions/<path:_key>/comments")
 def list_comments(_key: str) -> Response:
     current = web.state()
+    web.accept()
     urn = _segment_urn(2)
     with current.lock:
         _, key, thread = _thread(current, urn)
@@ -71,9 +88,37 @@ def list_comments(_key: str) -> Response:
                            id_key="commentUrn", layout_key=key))
 
 
+@blueprint.get("/rest/socialActions/<path:_key>/comments/<comment_id>")
+def get_comment(_key: str, comment_id: str) -> Response:
+    """One comment by its bare id under the post or comment it was made on."""
+    current = web.state()
+    web.accept(paged=False)
+    urn = _segment_urn(2)
+    with current.lock:
+        _, _, thread = _thread(current, urn)
+        found = next((c for c in current.visible(thread, "commentUrn")
+                      if c["id"] == comment_id), None)
+    if found is None:
+        raise web.not_found(f"comment {comment_id} on {urn}")
+    return web.answer(found)
+
+
+def _created(current: SandboxState, comment: dict[str, Any]) -> Response:
+    number, urn = comment["id"], comment["commentUrn"]
+    mode = current.comment_answer
+    if mode == "full":
+        return web.answer(comment, 201, {"x-restli-id": number, "x-linkedin-id": number})
+    named = {"id": number, "urn": urn, "encoded-urn": quote(urn, safe="")}[mode]
+    response = Response(b"", status=201)
+    response.headers["X-RestLi-Protocol-Version"] = "2.0.0"
+    response.headers["x-restli-id"] = named
+    return response
+
+
 @blueprint.post("/rest/socialActions/<path:_key>/comments")
 def create_comment(_key: str) -> Response:
     current = web.state()
+    web.accept(paged=False)
     target = _segment_urn(2)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -86,14 +131,14 @@ def create_comment(_key: str) -> Response:
         raise ApiError(403, f"Not enough permissions to comment as {body.get('actor')}",
                        code="ACCESS_DENIED", service_error_code=100)
     with current.lock:
-        activity, _, thread = _thread(current, target)
+        activity, post_key, _ = _thread(current, target)
         parent = body.get("parentComment")
         if target.startswith("urn:li:comment:"):
             if parent != target:
                 raise ApiError(400, "parentComment must be the comment in the path",
                                service_error_code=100)
         elif parent:
-            _, _, thread = _thread(current, parent)
+            _thread(current, parent)  # 404 when the parent is gone
         if body.get("object") not in (activity, target):
             raise ApiError(400, f"object must be {activity}", service_error_code=100)
         number = current.new_id()
@@ -108,15 +153,16 @@ def create_comment(_key: str) -> Response:
             "likesSummary": {"totalLikes": 0, "likedByCurrentUser": False},
             "commentsSummary": {"totalFirstLevelComments": 0, "aggregatedTotalComments": 0},
         }
+        thread_key = post_key
         if parent:
-            comment["parentComment"] = parent
+            comment["parentComment"] = thread_key = parent
             parent_comment = current.comment(parent)
             if parent_comment is not None:
                 summary = parent_comment["commentsSummary"]
                 summary["totalFirstLevelComments"] += 1
                 summary["aggregatedTotalComments"] += 1
-        thread.append(comment)
-    return web.answer(comment, 201, {"x-restli-id": str(number), "x-linkedin-id": str(number)})
+        current.add_comment(thread_key, comment)
+        return _created(current, comment)
 
 
 def _metadata(current: SandboxState, urn: str) -> dict[str, Any] | None:
@@ -147,6 +193,7 @@ def _metadata(current: SandboxState, urn: str) -> dict[str, Any] | None:
 @blueprint.get("/rest/socialMetadata/<path:_key>")
 def get_social_metadata(_key: str) -> Response:
     current = web.state()
+    web.accept(paged=False)
     urn = _segment_urn(2)
     with current.lock:
         data = _metadata(current, urn)
@@ -158,6 +205,7 @@ def get_social_metadata(_key: str) -> Response:
 @blueprint.get("/rest/socialMetadata")
 def batch_social_metadata() -> Response:
     current = web.state()
+    web.accept("ids", paged=False)
     ids = web.param("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise ApiError(400, "ids must be List(<encoded URN>,...)", service_error_code=100)
@@ -183,11 +231,26 @@ def find_reactions(_key: str) -> Response:
         raise ApiError(400, f"Invalid reactions key: {exc}", service_error_code=100) from None
     if not isinstance(key, dict) or not isinstance(key.get("entity"), str):
         raise ApiError(400, "key must be (entity:<encoded URN>)", service_error_code=100)
-    web.finder("entity")
+    web.finder("entity", "sort")
+    order = _reaction_sort()
     with current.lock:
         post = current.post(key["entity"])
         if post is None:
             raise web.not_found(key["entity"])
         reactions = list(current.reactions.get(post["id"], []))
+    reactions.sort(key=lambda r: r["created"]["time"], reverse=order != "CHRONOLOGICAL")
     return web.answer(page(current, reactions, web.params(), raw_path=web.raw_path(),
                            layout_key=post["id"] + ":reactions"))
+
+
+def _reaction_sort() -> str:
+    """``sort=(value:REVERSE_CHRONOLOGICAL)`` (the default), ``CHRONOLOGICAL`` or
+    ``RELEVANCE`` (served newest first here)."""
+    sort = web.param("sort", required=False)
+    if sort is None:
+        return "REVERSE_CHRONOLOGICAL"
+    value = sort.get("value") if isinstance(sort, dict) else None
+    if value not in REACTION_SORTS:
+        raise ApiError(400, "sort must be (value:REVERSE_CHRONOLOGICAL|CHRONOLOGICAL|"
+                       "RELEVANCE)", service_error_code=100)
+    return str(value)

@@ -50,7 +50,7 @@ def _window() -> tuple[int, int] | None:
 @blueprint.get("/rest/leadForms")
 def find_forms() -> Response:
     current = web.state()
-    web.finder("owner")
+    web.finder("owner", "owner")
     owner = _owner(current)
     forms = [f for f in current.lead_forms if owner in f["owner"].values()]
     return web.answer(page(current, forms, web.params(), raw_path=web.raw_path()))
@@ -58,6 +58,7 @@ def find_forms() -> Response:
 
 @blueprint.get("/rest/leadForms/<int:form_id>")
 def get_form(form_id: int) -> Response:
+    web.accept(paged=False)
     form = next((f for f in web.state().lead_forms if f["id"] == form_id), None)
     if form is None:
         raise web.not_found(f"urn:li:leadGenForm:{form_id}")
@@ -67,7 +68,7 @@ def get_form(form_id: int) -> Response:
 @blueprint.get("/rest/leadFormResponses")
 def find_responses() -> Response:
     current = web.state()
-    web.finder("owner")
+    web.finder("owner", "owner", "leadType", "submittedAtTimeRange")
     owner = _owner(current)
     lead_type = web.param("leadType")
     if not isinstance(lead_type, dict) or lead_type.get("leadType") not in LEAD_TYPES:
@@ -86,6 +87,7 @@ def find_responses() -> Response:
 @blueprint.get("/rest/leadFormResponses/<response_id>")
 def get_response(response_id: str) -> Response:
     current = web.state()
+    web.accept(paged=False)
     with current.lock:
         found = next((r for r in current.visible(current.lead_responses, "id")
                       if r["id"] == response_id), None)

@@ -7,10 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from connectors.linkedin.timewindows import months_back
 from connectors.sandbox.linkedin import web
 from connectors.sandbox.linkedin.paging import ApiError, page
-from connectors.sandbox.linkedin.state import SandboxState
+from connectors.sandbox.linkedin.state import SandboxState, months_before
 
 blueprint = Blueprint("linkedin_stats", __name__)
 RETENTION_DAYS = 60
@@ -25,14 +24,14 @@ def _organization(current: SandboxState) -> str:
 
 
 def _intervals() -> tuple[int, int, str] | None:
-    raw = web.params()
-    if "timeIntervals.timeRange.start" in raw:  # the protocol 1.0 dotted form
-        try:
-            return (int(raw["timeIntervals.timeRange.start"]),
-                    int(raw["timeIntervals.timeRange.end"]),
-                    raw.get("timeIntervals.timeGranularityType", "DAY"))
-        except (KeyError, ValueError):
-            raise ApiError(400, "Invalid timeIntervals", service_error_code=100) from None
+    """Only the protocol 2.0 record form is read. The dotted 1.0 form
+    (``timeIntervals.timeRange.start=...``) is refused, as a server speaking protocol
+    2.0.0 does, so a client that still builds it fails here rather than in production."""
+    if any(name.startswith("timeIntervals.") for name in web.params()):
+        raise ApiError(400, "timeIntervals.* is protocol 1.0 syntax; with "
+                       "X-Restli-Protocol-Version 2.0.0 send timeIntervals="
+                       "(timeRange:(start:..,end:..),timeGranularityType:DAY)",
+                       service_error_code=100)
     intervals = web.param("timeIntervals", required=False)
     if intervals is None:
         return None
@@ -64,15 +63,15 @@ def _bucket(daily: list[dict[str, Any]], granularity: str) -> list[dict[str, Any
 @blueprint.get("/rest/organizationalEntityFollowerStatistics")
 def follower_statistics() -> Response:
     current = web.state()
-    web.finder("organizationalEntity")
-    _organization(current)
     intervals = _intervals()
+    web.finder("organizationalEntity", "organizationalEntity", "timeIntervals")
+    _organization(current)
     if intervals is None:
         return web.answer({"elements": [current.follower_lifetime],
                            "paging": {"start": 0, "count": 10, "links": []}})
     start, end, granularity = intervals
     now = current.clock()
-    earliest = int(months_back(now, 12).timestamp() * 1000)
+    earliest = int(months_before(now, 12).timestamp() * 1000)
     latest = int((now - timedelta(days=2)).timestamp() * 1000)
     if not earliest <= start <= latest or start >= end:
         raise ApiError(400, "timeRange.start must be within the last 12 months and at least "
@@ -90,7 +89,7 @@ def follower_statistics() -> Response:
 @blueprint.get("/rest/organizationalEntityNotifications")
 def notifications() -> Response:
     current = web.state()
-    web.finder("criteria")
+    web.finder("criteria", "organizationalEntity", "actions", "timeRange")
     organization = _organization(current)
     actions = web.param("actions", required=False)
     time_range = web.param("timeRange", required=False)

@@ -1,9 +1,9 @@
 """``/__sandbox__/``: steer the LinkedIn sandbox over HTTP (tests, demos, other processes).
 
-Modes: ``throttle``, ``outage``, ``paging``, ``delete``, ``tokens``; observation:
-``requests`` (the request log), ``state``; and ``inbox``, a reference webhook receiver
-that answers LinkedIn's ``challengeCode`` and records each POST with whether its
-``X-LI-Signature`` matched the raw body.
+Modes: ``throttle``, ``outage``, ``paging``, ``delete``, ``tokens``, ``comment-answer``;
+observation: ``requests`` (the request log), ``state``; and ``inbox``, a reference webhook
+receiver that answers LinkedIn's ``challengeCode`` and records each POST with whether
+its ``X-LI-Signature`` matched the raw body (checked with the sandbox's own ``signing``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,16 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from connectors.linkedin.webhooks import SIGNATURE_HEADER, challenge_response, verify_signature
 from connectors.sandbox.linkedin import web
 from connectors.sandbox.linkedin.paging import ApiError
+from connectors.sandbox.linkedin.signing import (
+    SIGNATURE_HEADER,
+    challenge_answer,
+    signature_matches,
+)
 from connectors.sandbox.linkedin.state import (
     ALL_SCOPES,
+    COMMENT_ANSWERS,
     DAILY_THROTTLE_MESSAGE,
     THROTTLE_MESSAGE,
     Outage,
@@ -47,11 +52,18 @@ def set_throttle(current: SandboxState, *, calls: int = 1, after: int = 0, daily
 
 
 def set_outage(current: SandboxState, *, calls: int = 1, after: int = 0,
-               status: int = 503) -> None:
+               status: int = 503, applied: bool = False) -> None:
     if not 500 <= status <= 599:
         raise ValueError("an outage answers a 5xx status")
     with current.lock:
-        current.outage = Outage(calls=calls, after=after, status=status)
+        current.outage = Outage(calls=calls, after=after, status=status, applied=applied)
+
+
+def set_comment_answer(current: SandboxState, mode: str) -> None:
+    if mode not in COMMENT_ANSWERS:
+        raise ValueError(f"comment answer must be one of {sorted(COMMENT_ANSWERS)}")
+    with current.lock:
+        current.comment_answer = mode
 
 
 def set_paging(current: SandboxState, **options: Any) -> None:
@@ -79,7 +91,7 @@ def show_state() -> Response:
         return web.answer({
             "organization": current.organization,
             "organization_name": current.organization_name,
-            "versions": {"min": current.min_version, "max": current.max_version},
+            "versions": dict(zip(("min", "max"), current.versions(), strict=True)),
             "tokens": {token: info.state for token, info in current.tokens.items()},
             "posts": [p["id"] for p in current.visible(current.posts, "id")],
             "comments": sum(len(t) for t in current.comments.values()),
@@ -89,6 +101,7 @@ def show_state() -> Response:
             "paging": vars(current.paging),
             "throttle": vars(current.throttle),
             "outage": vars(current.outage),
+            "comment_answer": current.comment_answer,
         })
 
 
@@ -115,6 +128,15 @@ def paging() -> Response:
     try:
         set_paging(web.state(), **_body())
     except TypeError as exc:
+        raise ApiError(400, str(exc)) from None
+    return web.answer({"ok": True})
+
+
+@blueprint.post("/comment-answer")
+def comment_answer() -> Response:
+    try:
+        set_comment_answer(web.state(), str(_body().get("mode")))
+    except ValueError as exc:
         raise ApiError(400, str(exc)) from None
     return web.answer({"ok": True})
 
@@ -159,7 +181,7 @@ def inbox_challenge_or_list() -> Response:
     current = web.state()
     code = request.args.get("challengeCode")
     if code:
-        return web.answer(challenge_response(code, current.client_secret))
+        return web.answer(challenge_answer(code, current.client_secret))
     with current.lock:
         return web.answer({"received": list(current.inbox)})
 
@@ -168,7 +190,7 @@ def inbox_challenge_or_list() -> Response:
 def inbox_receive() -> Response:
     current = web.state()
     raw = request.get_data(cache=False)
-    valid = verify_signature(raw, request.headers.get(SIGNATURE_HEADER), current.client_secret)
+    valid = signature_matches(raw, request.headers.get(SIGNATURE_HEADER), current.client_secret)
     with current.lock:
         current.inbox.append({"valid_signature": valid, "body": raw.decode("utf-8", "replace"),
                               "signature": request.headers.get(SIGNATURE_HEADER)})

@@ -2,7 +2,8 @@
 
 Order: protocol and version headers (400, retired or unknown version 426), bearer token
 (401 with 65600/65601/65602), throttling (429, ``serviceErrorCode`` 101, ``Retry-After``
-only when configured), an outage when one is set (5xx), then the token's scopes (403
+only when configured), an outage when one is set (5xx; an "applied" outage lets the
+request through and loses only its answer), then the token's scopes (403
 ``ACCESS_DENIED``). Every API
 request is written to the request log with what it carried, for the tests to assert on.
 """
@@ -25,6 +26,7 @@ from connectors.sandbox.linkedin.state import (
 from connectors.sandbox.linkedin.web import answer, state
 
 API_PREFIXES = ("/rest/", "/v2/")
+LOST_ANSWER = "linkedin_sandbox.lost_answer"
 _VERSION = re.compile(r"^\d{6}(\.\d{2})?$")
 
 
@@ -58,7 +60,8 @@ def _check_headers(current: SandboxState) -> None:
     if not _VERSION.match(version):
         raise ApiError(400, f"Invalid version format {version!r}; expected YYYYMM",
                        code="INVALID_VERSION")
-    if not current.min_version <= version[:6] <= current.max_version:
+    oldest, newest = current.versions()
+    if not oldest <= version[:6] <= newest:
         raise ApiError(426, f"Requested version {version} is not active",
                        code="NONEXISTENT_VERSION")
 
@@ -99,6 +102,10 @@ def _check_throttle(current: SandboxState) -> None:
         raise ApiError(429, rule.message, service_error_code=101, headers=headers)
 
 
+def _outage_error(status: int) -> ApiError:
+    return ApiError(status, "Internal Server Error" if status == 500 else "Service Unavailable")
+
+
 def _check_outage(current: SandboxState) -> None:
     with current.lock:
         outage = current.outage
@@ -108,8 +115,10 @@ def _check_outage(current: SandboxState) -> None:
             outage.after -= 1
             return
         outage.calls -= 1
-        raise ApiError(outage.status, "Internal Server Error" if outage.status == 500
-                       else "Service Unavailable")
+        if outage.applied:  # carry the request out; its answer is replaced afterwards
+            request.environ[LOST_ANSWER] = outage.status
+            return
+        raise _outage_error(outage.status)
 
 
 def _scope_for(method: str, path: str) -> str:
@@ -138,6 +147,10 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def record_status(response: Response) -> Response:
+        lost = request.environ.pop(LOST_ANSWER, None)
+        if lost is not None:
+            error = _outage_error(lost)
+            response = answer(error.body, error.status)
         entry = request.environ.get("linkedin_sandbox.log")
         if entry is not None:
             entry["status"] = response.status_code

@@ -37,9 +37,11 @@ class SeedPlan:
     follower_days: int = 400
 
 
+PERSON_ID_CHARACTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGH0123456789_-"
+
+
 def person(rng: random.Random) -> str:
-    return "urn:li:person:" + "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGH0123456789_-")
-                                      for _ in range(10))
+    return "urn:li:person:" + "".join(rng.choices(PERSON_ID_CHARACTERS, k=10))
 
 
 def seed(state: SandboxState, plan: SeedPlan) -> None:
@@ -95,7 +97,7 @@ def _content(state: SandboxState, rng: random.Random, plan: SeedPlan) -> None:
             "createdAt": created, "publishedAt": created, "lastModifiedAt": modified,
             "isReshareDisabledByAuthor": False,
         })
-        thread: list[dict[str, Any]] = []
+        state.comments[post_urn] = []
         count = plan.comments_per_post
         for _ in range(rng.randint(0, 14) if count is None else count):
             comment_number += 1
@@ -104,26 +106,25 @@ def _content(state: SandboxState, rng: random.Random, plan: SeedPlan) -> None:
             text = rng.choice(texts.COMMENTS)
             top = _comment(state, activity, comment_number, actor, text, at)
             top["likesSummary"]["totalLikes"] = rng.randint(0, 9)
-            thread.append(top)
+            state.add_comment(post_urn, top)
             _notify(state, "COMMENT", post_urn, top["commentUrn"],
                     at, {"comment": {"entity": top["commentUrn"], "owner": actor, "text": text}})
             if rng.random() < plan.reply_ratio:
-                replies = []
-                for reply_index in range(rng.randint(1, 3)):
+                replies = rng.randint(1, 3)
+                for reply_index in range(replies):
                     comment_number += 1
                     by_org = reply_index == 0
                     reply_actor = state.organization if by_org else person(rng)
                     reply_text = rng.choice(texts.ORGANIZATION_REPLIES if by_org
                                             else texts.MEMBER_REPLIES)
                     at += rng.randint(60_000, 600_000)
-                    replies.append(_comment(state, activity, comment_number, reply_actor,
-                                            reply_text, at, parent=top["commentUrn"]))
+                    reply = _comment(state, activity, comment_number, reply_actor,
+                                     reply_text, at, parent=top["commentUrn"])
+                    state.add_comment(top["commentUrn"], reply)
                     if by_org:
-                        _notify(state, "ADMIN_COMMENT", post_urn, replies[-1]["commentUrn"], at)
-                state.comments[top["commentUrn"]] = replies
-                top["commentsSummary"] = {"totalFirstLevelComments": len(replies),
-                                          "aggregatedTotalComments": len(replies)}
-        state.comments[post_urn] = thread
+                        _notify(state, "ADMIN_COMMENT", post_urn, reply["commentUrn"], at)
+                top["commentsSummary"] = {"totalFirstLevelComments": replies,
+                                          "aggregatedTotalComments": replies}
         reactions = []
         for _ in range(rng.randint(0, 40)):
             actor = person(rng)
@@ -285,7 +286,6 @@ def seeded_lead_response_id(rng_seed: int, plan: SeedPlan | None = None) -> str:
     """The id of the newest lead a sandbox with this seed serves (ids depend on the seed
     only, not on the clock), so a webhook sent from another process can name it."""
     probe = SandboxState(organization=ORGANIZATION_URN, organization_name=ORGANIZATION_NAME,
-                         client_secret=CLIENT_SECRET, min_version="", max_version="",
-                         rng_seed=rng_seed)
+                         client_secret=CLIENT_SECRET, rng_seed=rng_seed)
     seed(probe, plan or SeedPlan())
     return str(probe.lead_responses[0]["id"])

@@ -3,6 +3,12 @@
 ``LinkedInSandbox(port=0).start()`` serves on a free port from a background thread
 (werkzeug's threaded server); ``serve_forever()`` blocks for the CLI. The methods below
 change modes directly; the same is available over HTTP under ``/__sandbox__/``.
+``reset()`` gives a running sandbox fresh, freshly seeded state, so a test suite can
+serve many tests from one server instead of starting one per test.
+
+Versions: LinkedIn retires a monthly version about a year after its release, so by
+default the oldest version served is the one 12 months before the sandbox clock, and
+the newest is the clock's own month; outside that range the answer is 426.
 """
 
 from __future__ import annotations
@@ -52,27 +58,42 @@ class LinkedInSandbox:
         seed: bool = True,
         client_secret: str = CLIENT_SECRET,
         rng_seed: int = DEFAULT_RNG_SEED,
-        min_version: str = "202411",
+        min_version: str | None = None,
         max_version: str | None = None,
         clock: Callable[[], datetime] | None = None,
         plan: SeedPlan | None = None,
         organization: str = ORGANIZATION_URN,
         quiet: bool = False,
     ) -> None:
-        clock = clock or (lambda: datetime.now(UTC))
+        """``min_version`` / ``max_version``: ``None`` follows the clock (12 months
+        back / this month), checked on every request."""
         self.host = host
         self.port = port
         self.quiet = quiet
-        self.state = SandboxState(
-            organization=organization, organization_name=ORGANIZATION_NAME,
-            client_secret=client_secret, min_version=min_version,
-            max_version=max_version or f"{clock():%Y%m}", clock=clock, rng_seed=rng_seed,
-        )
-        if seed:
-            seed_state(self.state, plan or SeedPlan())
+        self._config: dict[str, Any] = {
+            "organization": organization, "organization_name": ORGANIZATION_NAME,
+            "client_secret": client_secret, "rng_seed": rng_seed,
+            "clock": clock or (lambda: datetime.now(UTC)),
+            "min_version": min_version, "max_version": max_version,
+        }
+        self._seed = seed
+        self._plan = plan or SeedPlan()
+        self.state = self._new_state()
         self.app = create_app(self.state)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+
+    def _new_state(self) -> SandboxState:
+        state = SandboxState(**self._config)
+        if self._seed:
+            seed_state(state, self._plan)
+        return state
+
+    def reset(self) -> LinkedInSandbox:
+        """Replace all data, modes and the request log with a fresh seeded state."""
+        self.state = self._new_state()
+        self.app.extensions[EXTENSION] = self.state
+        return self
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -87,7 +108,7 @@ class LinkedInSandbox:
 
     def start(self) -> LinkedInSandbox:
         server = self.bind()
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.01,),
                                         name="linkedin-sandbox", daemon=True)
         self._thread.start()
         return self
@@ -121,9 +142,17 @@ class LinkedInSandbox:
         control.set_throttle(self.state, calls=calls, after=after, daily=daily,
                              retry_after=retry_after, path_prefix=path_prefix)
 
-    def outage(self, calls: int = 1, *, after: int = 0, status: int = 503) -> None:
-        """Answer the next ``calls`` API requests (after ``after`` pass) with ``status``."""
-        control.set_outage(self.state, calls=calls, after=after, status=status)
+    def outage(self, calls: int = 1, *, after: int = 0, status: int = 503,
+               applied: bool = False) -> None:
+        """Answer the next ``calls`` API requests (after ``after`` pass) with ``status``;
+        ``applied``: carry each request out first, then lose its answer."""
+        control.set_outage(self.state, calls=calls, after=after, status=status,
+                           applied=applied)
+
+    def comment_answer(self, mode: str) -> None:
+        """How created comments are answered: ``full``, ``id``, ``urn``, ``encoded-urn``
+        (see ``state.COMMENT_ANSWERS``)."""
+        control.set_comment_answer(self.state, mode)
 
     def set_paging(self, **options: Any) -> None:
         """``irregular``, ``total``, ``page_cap``, ``max_count`` (see ``state.Paging``)."""

@@ -2,11 +2,14 @@
 
 One ``SandboxState`` per sandbox, guarded by one lock: handlers run on the threads of
 werkzeug's threaded server, and the tests change modes (throttling, paging, deletions)
-while a client is reading.
+while a client is reading. Comments are also indexed by URN, because replies are
+looked up by their parent's URN on every thread read and a scan of every thread per
+request made large sandboxes slow.
 """
 
 from __future__ import annotations
 
+import calendar
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,11 +54,37 @@ class Throttle:
 
 @dataclass
 class Outage:
-    """Answer the next ``calls`` API requests (after ``after`` pass) with ``status``."""
+    """Answer the next ``calls`` API requests (after ``after`` pass) with ``status``.
+
+    ``applied``: the request is carried out first and only its answer is lost, as when
+    LinkedIn fails after writing: a comment created this way exists although the client
+    saw a 5xx.
+    """
 
     calls: int = 0
     after: int = 0
     status: int = 503
+    applied: bool = False
+
+
+# How a created comment is answered: ``full`` (201 with the comment, its id also in
+# ``x-restli-id``), or an empty 201 naming it only in ``x-restli-id``: ``id`` (the bare
+# comment id), ``urn`` (the full comment URN) or ``encoded-urn`` (the URN percent-encoded).
+COMMENT_ANSWERS = frozenset({"full", "id", "urn", "encoded-urn"})
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same wall time ``months`` calendar months earlier, the day clamped to the
+    month's end (the sandbox's own arithmetic, not the client's)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, last_day))
+
+
+def version_floor(now: datetime, months: int = 12) -> str:
+    """``YYYYMM`` of the month ``months`` before ``now``: LinkedIn serves a monthly
+    version for about a year, so older ones are refused as retired."""
+    return f"{months_before(now, months):%Y%m}"
 
 
 @dataclass
@@ -81,8 +110,8 @@ class SandboxState:
     organization: str
     organization_name: str
     client_secret: str
-    min_version: str
-    max_version: str
+    min_version: str | None = None  # None: 12 months before the clock
+    max_version: str | None = None  # None: the clock's month
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     rng_seed: int = 0
     posts: list[dict[str, Any]] = field(default_factory=list)
@@ -100,14 +129,21 @@ class SandboxState:
     paging: Paging = field(default_factory=Paging)
     requests: list[dict[str, Any]] = field(default_factory=list)
     inbox: list[dict[str, Any]] = field(default_factory=list)
+    comment_answer: str = "full"
     next_id: int = 9_000_000
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _comments_by_urn: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.tokens.setdefault(SANDBOX_TOKEN, Token())
         self.tokens.setdefault(EXPIRED_TOKEN, Token(state="expired"))
         self.tokens.setdefault(REVOKED_TOKEN, Token(state="revoked"))
         self.tokens.setdefault(NO_LEADS_TOKEN, Token(scopes=ALL_SCOPES - {READ_LEADS}))
+
+    def versions(self) -> tuple[str, str]:
+        """(oldest, newest) ``YYYYMM`` served now."""
+        now = self.clock()
+        return self.min_version or version_floor(now), self.max_version or f"{now:%Y%m}"
 
     def now_ms(self) -> int:
         return int(self.clock().timestamp() * 1000)
@@ -125,12 +161,15 @@ class SandboxState:
                 return None if post["id"] in self.deleted else post
         return None
 
+    def add_comment(self, thread_key: str, comment: dict[str, Any]) -> None:
+        """Append ``comment`` to the thread of a post or of a parent comment."""
+        with self.lock:
+            self.comments.setdefault(thread_key, []).append(comment)
+            self._comments_by_urn[comment["commentUrn"]] = comment
+
     def comment(self, urn: str) -> dict[str, Any] | None:
-        for thread in self.comments.values():
-            for comment in thread:
-                if comment["commentUrn"] == urn:
-                    return None if urn in self.deleted else comment
-        return None
+        found = self._comments_by_urn.get(urn)
+        return None if found is None or urn in self.deleted else found
 
     def visible(self, items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         return [item for item in items if item.get(key) not in self.deleted]

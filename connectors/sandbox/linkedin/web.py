@@ -54,7 +54,25 @@ def urn_param(name: str) -> str:
     return value
 
 
-def finder(expected: str) -> None:
+PAGING_PARAMS = frozenset({"start", "count", "pageSize", "pageToken"})
+
+
+def accept(*names: str, paged: bool = True) -> None:
+    """Refuse every query parameter the route does not implement. LinkedIn answers
+    unexpected query parameters with 400 "Invalid query parameters passed to request";
+    a sandbox that ignored them would let a client believe it sorted or filtered by an
+    option LinkedIn never heard of (the names are added here to ease debugging)."""
+    known = set(names) | (PAGING_PARAMS if paged else set())
+    unknown = sorted(set(params()) - known)
+    if unknown:
+        raise ApiError(400, f"Invalid query parameters passed to request: {', '.join(unknown)}"
+                       f" (this resource takes {', '.join(sorted(known)) or 'none'})",
+                       service_error_code=0)
+
+
+def finder(expected: str, *names: str) -> None:
+    """The ``q`` finder must be ``expected``; ``names``: its other parameters."""
+    accept("q", *names)
     if param("q") != expected:
         raise ApiError(400, f"Unsupported finder; use q={expected}", service_error_code=100)
 

@@ -4,6 +4,8 @@ For the demo and the tests: ``send_linkedin_webhook(url, client_secret, "COMMENT
 posts an organization social-action notification (or ``"lead"`` / ``"lead-deleted"``
 for a Lead Sync notification) to any URL. The body is serialised once, as UTF-8 with
 non-ASCII characters left unescaped, and those exact bytes are both signed and sent.
+Signing uses the sandbox's own ``signing`` module, never the client's code, so the
+client's verification is tested against an independent signer.
 """
 
 from __future__ import annotations
@@ -15,23 +17,20 @@ from typing import Any
 
 import requests
 
-from connectors.linkedin.webhooks import (
-    DEFAULT_SIGNATURE_PREFIX,
-    SIGNATURE_HEADER,
-    SOCIAL_ACTIONS,
-    signature,
-)
 from connectors.sandbox.linkedin import texts
 from connectors.sandbox.linkedin.seed import (
     DEMO_FORM_ID,
     ORGANIZATION_URN,
     POST_BASE,
 )
+from connectors.sandbox.linkedin.signing import SIGNATURE_HEADER, SIGNED_PREFIX, sign
 
 SOCIAL_ACTION_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
 LEAD_TYPE = "LEAD_ACTION"
+SOCIAL_ACTION_KINDS = ("LIKE", "COMMENT", "ADMIN_COMMENT", "COMMENT_EDIT", "COMMENT_DELETE",
+                       "SHARE", "SHARE_MENTION")
 LEAD_KINDS = {"lead": "CREATED", "lead-created": "CREATED", "lead-deleted": "DELETED"}
-KINDS = tuple(SOCIAL_ACTIONS) + tuple(LEAD_KINDS)
+KINDS = SOCIAL_ACTION_KINDS + tuple(LEAD_KINDS)
 DEFAULT_POST = f"urn:li:share:{POST_BASE + 1}"
 DEFAULT_TEXT = texts.WEBHOOK_COMMENT
 
@@ -90,7 +89,7 @@ def build_payload(kind: str, **options: Any) -> dict[str, Any]:
     key = kind.strip()
     if key.lower() in LEAD_KINDS:
         return lead_payload(LEAD_KINDS[key.lower()], **options)
-    if key.upper() in SOCIAL_ACTIONS:
+    if key.upper() in SOCIAL_ACTION_KINDS:
         return social_action_payload([key.upper()], **options)
     raise ValueError(f"unknown webhook kind {kind!r}; use one of {', '.join(KINDS)}")
 
@@ -102,12 +101,18 @@ def encode_body(payload: Mapping[str, Any]) -> bytes:
 def send_linkedin_webhook(url: str, client_secret: str,
                           payload_or_kind: Mapping[str, Any] | str, *,
                           session: requests.Session | None = None, timeout: float = 5.0,
-                          prefix: str = DEFAULT_SIGNATURE_PREFIX,
+                          prefix: str = SIGNED_PREFIX, header_prefix: str = "",
+                          body: bytes | None = None,
                           **options: Any) -> requests.Response:
-    """POST one signed notification; returns the receiver's response."""
-    payload = (build_payload(payload_or_kind, **options) if isinstance(payload_or_kind, str)
-               else payload_or_kind)
-    body = encode_body(payload)
+    """POST one signed notification; returns the receiver's response.
+
+    ``header_prefix`` goes before the hex digest in the header (``"hmacsha256="`` to
+    send the other reading of LinkedIn's page); ``body`` sends these exact bytes
+    instead of the sandbox's own serialisation (a redelivery batched differently)."""
+    if body is None:
+        payload = (build_payload(payload_or_kind, **options)
+                   if isinstance(payload_or_kind, str) else payload_or_kind)
+        body = encode_body(payload)
     headers = {"Content-Type": "application/json; charset=utf-8",
-               SIGNATURE_HEADER: signature(body, client_secret, prefix=prefix)}
+               SIGNATURE_HEADER: header_prefix + sign(body, client_secret, prefix=prefix)}
     return (session or requests).post(url, data=body, headers=headers, timeout=timeout)
