@@ -161,3 +161,27 @@ def test_serve_blocks_until_stopped_and_reports_its_url() -> None:
     assert not worker.is_alive()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{urls[0]}{CONTACTS}", timeout=10)
+
+
+def test_refuse_over_http_closes_the_port_then_listens_again(sandbox: SuiteCRMSandbox) -> None:
+    import time
+
+    def answers() -> bool:
+        try:
+            requests.get(f"{sandbox.url}/Api/V8/meta/modules", timeout=2)
+        except requests.ConnectionError:
+            return False
+        return True
+
+    def wait_until(condition: bool) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if answers() is condition:
+                return True
+            time.sleep(0.02)
+        return False
+
+    assert control(sandbox, "POST", "/refuse", json={"seconds": 1}).json() == {"refusing_for": 1}
+    assert wait_until(False), "the port was never closed"
+    assert wait_until(True), "the port never opened again"
+    assert control(sandbox, "POST", "/refuse", json={"seconds": -1}).status_code == 400

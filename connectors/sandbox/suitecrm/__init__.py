@@ -72,6 +72,9 @@ Control API (``/__sandbox__``, never under ``/Api``; JSON in and out, no auth)
     ``fail_next`` answers that many requests with ``fail_status``, an HTML body and
     ``Retry-After`` (when set), ``drop_next`` closes that many connections unanswered,
     ``lose_answer_next`` carries that many requests out and then hangs up unanswered.
+``POST /__sandbox__/refuse`` ``{"seconds": s}`` -> ``{"refusing_for": s}``: shortly after
+    answering, the sandbox closes its port (connections are refused) and listens again
+    ``s`` seconds later (0 < s <= 600), as ``refuse_connections(s)`` does in Python.
 ``POST /__sandbox__/tokens/expire`` -> ``{"expired": n}``: every access token issued so
     far is expired now (refresh tokens still work).
 ``POST /__sandbox__/reset`` -> ``{"reset": true}``: all records are rebuilt (reseeded

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -106,6 +107,8 @@ class SuiteCRMSandbox:
         self.app.wsgi_app = self.wsgi  # type: ignore[method-assign]
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopped = False
+        self.app.config["SANDBOX_REFUSE"] = self.refuse_connections
 
     # ------------------------------------------------------------------ serving
     @property
@@ -119,6 +122,7 @@ class SuiteCRMSandbox:
 
     def start(self) -> SuiteCRMSandbox:
         """Start serving in a background thread (non-blocking); returns ``self``."""
+        self._stopped = False
         if self._server is not None:
             return self
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -153,6 +157,10 @@ class SuiteCRMSandbox:
 
     def stop(self) -> None:
         """Stop serving and close the listening socket (the port is kept for resume)."""
+        self._stopped = True
+        self._close_listener()
+
+    def _close_listener(self) -> None:
         server, thread = self._server, self._thread
         self._server, self._thread = None, None
         if server is None:
@@ -164,20 +172,31 @@ class SuiteCRMSandbox:
 
     def pause_listening(self) -> None:
         """Close the port so connections are refused; data and tokens are kept."""
-        self.stop()
+        self._close_listener()
 
     def resume_listening(self) -> None:
-        """Listen again on the same port."""
-        self.start()
+        """Listen again on the same port (unless the sandbox was stopped meanwhile)."""
+        if not self._stopped:
+            self.start()
+
+    def refuse_connections(self, seconds: float) -> None:
+        """Refuse connections for ``seconds``, then listen again: the control API's way
+        to show a SuiteCRM outage to a client running in another process."""
+
+        def outage() -> None:
+            time.sleep(0.05)  # let the control answer leave first
+            self.pause_listening()
+            time.sleep(seconds)
+            self.resume_listening()
+
+        threading.Thread(target=outage, name="suitecrm-sandbox-outage", daemon=True).start()
 
     def serve_forever(self, stop: threading.Event | None = None) -> None:
         """Serve until Ctrl-C, ``stop()`` or ``stop.set()``; used by the CLI."""
         self.start()
-        try:
-            while self._thread is not None and self._thread.is_alive():
-                if stop is not None and stop.is_set():
-                    break
-                self._thread.join(timeout=0.2)
+        try:  # an outage (pause/resume) does not end serving; stop() or the event does
+            while not self._stopped and not (stop is not None and stop.is_set()):
+                time.sleep(0.1)
         except KeyboardInterrupt:
             log.info("SuiteCRM sandbox interrupted")
         finally:

@@ -44,6 +44,15 @@ def clear_faults() -> Response:
     return compact(_core().faults.clear(), 200)
 
 
+@control_blueprint.route("/refuse", methods=["POST"])
+def refuse() -> Response:
+    seconds = _json_object().get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 600:
+        return compact({"error": "seconds must be a number between 0 and 600"}, 400)
+    current_app.config["SANDBOX_REFUSE"](float(seconds))
+    return compact({"refusing_for": seconds}, 200)
+
+
 @control_blueprint.route("/tokens/expire", methods=["POST"])
 def expire_tokens() -> Response:
     return compact({"expired": _core().expire_tokens()}, 200)
