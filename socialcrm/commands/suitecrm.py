@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from connectors.errors import ConnectorError
-from connectors.suitecrm import SuiteCRMClient
+from socialcrm import clients
 from socialcrm.settings import Settings
 
 NEEDED_MODULES = ("Accounts", "Contacts", "Leads", "Opportunities", "Cases", "Calls",
@@ -23,9 +23,7 @@ def check_command(settings: Settings) -> None:
     """Log in with the service account and report access to the modules SocialCRM uses."""
     settings = settings.with_demo_defaults()
     url = settings.suitecrm_base_url
-    client = SuiteCRMClient.service_account(url, settings.suitecrm_client_id or "",
-                                            settings.suitecrm_client_secret or "",
-                                            timeout=settings.http_timeout)
+    client = clients.suitecrm_service(settings, url)
     try:
         user = client.current_user()
         modules = client.modules()
