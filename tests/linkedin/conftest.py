@@ -23,8 +23,12 @@ VERSION = "202610"
 
 
 class FakeClock:
+    """Starts today at noon UTC: LinkedIn's unmarked 429 waits are capped at the next UTC
+    midnight, so a clock started at the real time made the throttle tests fail near it."""
+
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime.now(UTC)
+        self.now = start or datetime.now(UTC).replace(hour=12, minute=0, second=0,
+                                                      microsecond=0)
         self.sleeps: list[float] = []
 
     def __call__(self) -> datetime:
