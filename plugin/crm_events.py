@@ -1,8 +1,12 @@
-"""The signed change events SuiteCRM's logic hooks send to ``POST /webhooks/suitecrm``.
+"""The signed change notices SuiteCRM's logic hooks send to ``POST /webhooks/suitecrm``.
 
-The PHP side (``SCRM_ChangeNotifier``) signs the exact body bytes with HMAC-SHA256 and
-the shared secret; this module checks that signature and turns the body into a typed
-record. An event names a record and which fields changed, never their values.
+One notice carries every change one SuiteCRM request made (a mass update of 50 Calls is
+one notice of 50 events), and ``unsent`` counts the request's changes it could not carry
+(under Apache's mod_php the user waits for the notice, so only one is sent), which the
+service must reconcile. The PHP side (``SCRM_ChangeNotifier``) signs the exact body bytes
+with HMAC-SHA256 and the shared secret; this module checks that signature and turns the
+body into typed records. An event names a record and which fields changed, never their
+values.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from typing import Any, Literal
 
 WEBHOOK_PATH = "/webhooks/suitecrm"
 SIGNATURE_HEADER = "X-SocialCRM-Signature"
-EVENT_ID_HEADER = "X-SocialCRM-Event-Id"
+NOTICE_ID_HEADER = "X-SocialCRM-Notice-Id"
 TIMESTAMP_HEADER = "X-SocialCRM-Timestamp"
 SIGNATURE_PREFIX = "sha256="
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_BODY_BYTES = 64 * 1024
 
 Action = Literal["create", "update", "delete"]
@@ -35,7 +39,8 @@ _HEX_DIGEST = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class CrmEventError(ValueError):
-    """The body is not a valid change event; ``field`` names the offending part."""
+    """The body is not a valid change notice; ``field`` names the offending part
+    (``events[2].module`` for a field of the third event)."""
 
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}")
@@ -45,7 +50,6 @@ class CrmEventError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CrmEvent:
-    schema: int
     event_id: str
     module: str
     record_id: str
@@ -54,6 +58,14 @@ class CrmEvent:
     assigned_user_id: str | None
     modified_user_id: str | None
     occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CrmNotice:
+    schema: int
+    notice_id: str
+    events: tuple[CrmEvent, ...]
+    unsent: int  # changes of the same SuiteCRM request that no notice carries
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -79,8 +91,8 @@ def verify(body: bytes, signature_header: str, secret: str) -> bool:
     return hmac.compare_digest(expected, given.lower())
 
 
-def parse_event(body: bytes) -> CrmEvent:
-    """Decode and validate one event body; raises :class:`CrmEventError` on bad input.
+def parse_notice(body: bytes) -> CrmNotice:
+    """Decode and validate one notice body; raises :class:`CrmEventError` on bad input.
 
     Keys the schema does not know are ignored, so the PHP side can add some later.
     """
@@ -97,20 +109,43 @@ def parse_event(body: bytes) -> CrmEvent:
     schema = _required(data, "schema")
     if isinstance(schema, bool) or schema != SCHEMA_VERSION:
         raise CrmEventError("schema", f"expected {SCHEMA_VERSION}, got {schema!r}")
-    action = _text(data, "action")
-    if action not in ACTIONS:
-        raise CrmEventError("action", f"must be one of {', '.join(ACTIONS)}")
-    return CrmEvent(
+    events = _required(data, "events")
+    if not isinstance(events, list) or not events:
+        raise CrmEventError("events", "must be a non-empty list")
+    unsent = _required(data, "unsent")
+    if isinstance(unsent, bool) or not isinstance(unsent, int) or not 0 <= unsent < 10**9:
+        raise CrmEventError("unsent", "must be a count")
+    return CrmNotice(
         schema=SCHEMA_VERSION,
-        event_id=_event_id(_text(data, "event_id")),
-        module=_matching(data, "module", _MODULE, "not a SuiteCRM module name"),
-        record_id=_matching(data, "record_id", _RECORD_ID, "not a SuiteCRM record id"),
-        action=action,
-        changed_fields=_fields(_required(data, "changed_fields")),
-        assigned_user_id=_optional_id(data, "assigned_user_id"),
-        modified_user_id=_optional_id(data, "modified_user_id"),
-        occurred_at=_timestamp(_text(data, "occurred_at")),
+        notice_id=_uuid4(data, "notice_id"),
+        events=tuple(parse_event(item, f"events[{index}].")
+                     for index, item in enumerate(events)),
+        unsent=unsent,
     )
+
+
+def parse_event(data: Any, where: str = "") -> CrmEvent:
+    """Validate one event object of a notice; ``where`` prefixes the field in errors."""
+    try:
+        if not isinstance(data, dict):
+            raise CrmEventError("", "not a JSON object")
+        action = _text(data, "action")
+        if action not in ACTIONS:
+            raise CrmEventError("action", f"must be one of {', '.join(ACTIONS)}")
+        return CrmEvent(
+            event_id=_uuid4(data, "event_id"),
+            module=_matching(data, "module", _MODULE, "not a SuiteCRM module name"),
+            record_id=_matching(data, "record_id", _RECORD_ID, "not a SuiteCRM record id"),
+            action=action,
+            changed_fields=_fields(_required(data, "changed_fields")),
+            assigned_user_id=_optional_id(data, "assigned_user_id"),
+            modified_user_id=_optional_id(data, "modified_user_id"),
+            occurred_at=_timestamp(_text(data, "occurred_at")),
+        )
+    except CrmEventError as exc:
+        if not where:
+            raise
+        raise CrmEventError(f"{where}{exc.field}".rstrip("."), exc.problem) from None
 
 
 def _required(data: dict[str, Any], key: str) -> Any:
@@ -133,13 +168,14 @@ def _matching(data: dict[str, Any], key: str, pattern: re.Pattern[str], problem:
     return value
 
 
-def _event_id(value: str) -> str:
+def _uuid4(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
     try:
         parsed = uuid.UUID(value)
     except ValueError as exc:
-        raise CrmEventError("event_id", "not a UUID") from exc
+        raise CrmEventError(key, "not a UUID") from exc
     if str(parsed) != value.lower() or parsed.version != 4:
-        raise CrmEventError("event_id", "not a canonical UUID version 4")
+        raise CrmEventError(key, "not a canonical UUID version 4")
     return str(parsed)
 
 

@@ -9,6 +9,7 @@ the two cannot drift apart silently. Nothing here parses PHP at import time.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from plugin.model_types import (
@@ -22,7 +23,8 @@ from plugin.model_types import (
 
 PACKAGE_ID = "SCRM"
 SETTINGS_CATEGORY = "socialcrm"
-HOOK_EVENTS = ("after_save", "after_delete")
+# Change notices (scrm_change_events.php); before_delete only notes the assignee.
+HOOK_EVENTS = ("before_delete", "after_save", "after_delete")
 HOOKED_MODULES = (
     "Calls",
     "Meetings",
@@ -34,6 +36,35 @@ HOOKED_MODULES = (
     "Leads",
     "SCRM_SocialInteractions",
 )
+# The text guard (scrm_text_guard.php): 4-byte characters on 3-byte tables, on every module
+# the SocialCRM service writes text to.
+TEXT_GUARD_EVENTS = ("before_save", "after_retrieve", "process_record")
+TEXT_GUARDED_MODULES = (
+    "SCRM_SocialInteractions",
+    "SCRM_SocialProfiles",
+    "Calls",
+    "Meetings",
+    "Tasks",
+    "Notes",
+    "Cases",
+    "Opportunities",
+    "Contacts",
+    "Leads",
+    "Accounts",
+)
+
+
+# The icons' stylesheet on every page (scrm_icons.php, an application hook).
+APPLICATION_HOOK_EVENTS = ("after_ui_frame",)
+
+
+def hook_events(module_name: str) -> tuple[str, ...]:
+    """Every logic hook event the package registers on a module (or "application"), sorted."""
+    if module_name == "application":
+        return APPLICATION_HOOK_EVENTS
+    events = (HOOK_EVENTS if module_name in HOOKED_MODULES else ()) + (
+        TEXT_GUARD_EVENTS if module_name in TEXT_GUARDED_MODULES else ())
+    return tuple(sorted(events))
 
 def _dropdown(name: str, *, blank: bool = False, **labels: str) -> Dropdown:
     """A list in the given order; ``blank`` puts SuiteCRM's empty choice first (optional enums)."""
@@ -76,7 +107,9 @@ def _enum(name: str, label: str, options: str, *, len: int, required: bool = Fal
 
 
 def _ratio(name: str, label: str) -> Field:
-    return Field(name, "decimal", label, db_type="decimal", len=5, precision=4)
+    """A score from -1 to 1 with 4 decimals: DECIMAL(7,4), len written "digits,decimals"
+    so that SuiteCRM never cuts it on update and its edit input fits "-0.8123"."""
+    return Field(name, "decimal", label, db_type="decimal", len="7,4", precision=4)
 
 
 INTERACTION_FIELDS = (
@@ -185,7 +218,7 @@ RELATIONSHIPS = (
 
 
 _SOCIAL_FIELDS = (
-    Field("scrm_avg_sentiment_c", "decimal", "LBL_SCRM_AVG_SENTIMENT", db_type="decimal", len=5,
+    Field("scrm_avg_sentiment_c", "decimal", "LBL_SCRM_AVG_SENTIMENT", db_type="decimal", len=7,
           precision=4, source="custom_fields"),
     Field("scrm_advocate_score_c", "int", "LBL_SCRM_ADVOCATE_SCORE", db_type="int", len=11,
           source="custom_fields"),
@@ -199,9 +232,12 @@ CUSTOM_FIELDS = tuple(CustomField(m, f) for m in ("Contacts", "Leads", "Accounts
 
 # The fields SuiteCRM's SugarObject templates add (include/SugarObjects/templates and
 # implements); listed as the V8 API reports them so the sandbox can serve /meta/fields.
+# As in the model's own fields, db_type is set only where the template writes dbType. A
+# template names its links' relationships after the module: "{module}" stands for the
+# lower-cased module name (the templates' strtolower($module)).
 TEMPLATE_FIELDS: dict[str, tuple[Field, ...]] = {
     "basic": (
-        Field("id", "id", "LBL_ID", db_type="id", required=True),
+        Field("id", "id", "LBL_ID", required=True),
         Field("name", "name", "LBL_NAME", db_type="varchar", len=255, required=True),
         Field("date_entered", "datetime", "LBL_DATE_ENTERED"),
         Field("date_modified", "datetime", "LBL_DATE_MODIFIED"),
@@ -211,16 +247,20 @@ TEMPLATE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("created_by_name", "relate", "LBL_CREATED", source="non-db"),
         Field("description", "text", "LBL_DESCRIPTION"),
         Field("deleted", "bool", "LBL_DELETED", default="0"),
-        Field("created_by_link", "link", "LBL_CREATED_USER", source="non-db"),
-        Field("modified_user_link", "link", "LBL_MODIFIED_USER", source="non-db"),
+        Field("created_by_link", "link", "LBL_CREATED_USER", source="non-db", module="Users",
+              relationship="{module}_created_by"),
+        Field("modified_user_link", "link", "LBL_MODIFIED_USER", source="non-db",
+              module="Users", relationship="{module}_modified_user"),
     ),
     "assignable": (
         Field("assigned_user_id", "relate", "LBL_ASSIGNED_TO_ID", db_type="id"),
         Field("assigned_user_name", "relate", "LBL_ASSIGNED_TO_NAME", source="non-db"),
-        Field("assigned_user_link", "link", "LBL_ASSIGNED_TO_USER", source="non-db"),
+        Field("assigned_user_link", "link", "LBL_ASSIGNED_TO_USER", source="non-db",
+              module="Users", relationship="{module}_assigned_user"),
     ),
     "security_groups": (
-        Field("SecurityGroups", "link", "LBL_SECURITYGROUPS", source="non-db"),
+        Field("SecurityGroups", "link", "LBL_SECURITYGROUPS", source="non-db",
+              module="SecurityGroups", relationship="securitygroups_{module}"),
     ),
 }
 
@@ -258,9 +298,17 @@ def all_fields(module_name: str) -> tuple[Field, ...]:
     ordered: dict[str, Field] = {}
     for template in mod.templates:
         for template_field in TEMPLATE_FIELDS[template]:
-            ordered[template_field.name] = declared.pop(template_field.name, template_field)
+            ordered[template_field.name] = declared.pop(
+                template_field.name, _for_module(template_field, module_name))
     ordered.update(declared)
     return tuple(ordered.values())
+
+
+def _for_module(field: Field, module_name: str) -> Field:
+    """A template field as the template writes it for one module (its link's relationship)."""
+    if field.relationship is None:
+        return field
+    return replace(field, relationship=field.relationship.format(module=module_name.lower()))
 
 
 def core_fields(module_name: str) -> tuple[Field, ...]:

@@ -32,7 +32,7 @@ class Field:
     type: str
     label: str
     db_type: str | None = None
-    len: int | None = None
+    len: int | str | None = None  # a decimal's is "digits,decimals", as SuiteCRM writes it
     precision: int | None = None
     required: bool = False
     default: str | None = None

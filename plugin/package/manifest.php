@@ -136,8 +136,12 @@ $installdefs = array(
     ),
     // The installer's extension section for LogicHooks fragments is 'hookdefs'
     // (ModuleInstall/extensions.php); the older 'logic_hooks' key edits
-    // custom/modules/<M>/logic_hooks.php in place and is not used here.
+    // custom/modules/<M>/logic_hooks.php in place and is not used here. Three fragments:
+    // change notices on the modules the service follows, the text guard (4-byte
+    // characters on 3-byte tables) on every module the service writes text to, and the
+    // icons' stylesheet on every page (an application hook).
     'hookdefs' => array(
+        array('from' => '<basepath>/extensions/logichooks/scrm_icons.php', 'to_module' => 'application'),
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Calls'),
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Meetings'),
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Tasks'),
@@ -146,10 +150,18 @@ $installdefs = array(
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Opportunities'),
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Contacts'),
         array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'Leads'),
-        array(
-            'from' => '<basepath>/extensions/logichooks/scrm_change_events.php',
-            'to_module' => 'SCRM_SocialInteractions',
-        ),
+        array('from' => '<basepath>/extensions/logichooks/scrm_change_events.php', 'to_module' => 'SCRM_SocialInteractions'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'SCRM_SocialInteractions'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'SCRM_SocialProfiles'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Calls'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Meetings'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Tasks'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Notes'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Cases'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Opportunities'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Contacts'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Leads'),
+        array('from' => '<basepath>/extensions/logichooks/scrm_text_guard.php', 'to_module' => 'Accounts'),
     ),
     'administration' => array(
         array('from' => '<basepath>/extensions/administration/scrm_admin_panel.php'),
@@ -166,11 +178,13 @@ $installdefs = array(
     //   true, so these optional fields say false;
     // - fields_meta_data has no precision column: a decimal keeps it in ext1, and the vardef
     //   is rebuilt with precision = ext1, or 8 when ext1 is empty. 'precision' sizes the
-    //   column when it is created, 'ext1' keeps the vardef at the same DECIMAL(5,4).
+    //   column when it is created, 'ext1' keeps the vardef at the same DECIMAL(7,4);
+    // - max_size is the column's digits and also the edit input's maxlength: 7 fits "-0.8123"
+    //   (0.1.0 had 5, which cut what a user could type to "-0.81"; an upgrade widens the column).
     'custom_fields' => array(
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Contacts', 'require_option' => false,
+            'max_size' => 7, 'precision' => 4, 'ext1' => 4, 'module' => 'Contacts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
@@ -190,7 +204,7 @@ $installdefs = array(
         ),
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Leads', 'require_option' => false,
+            'max_size' => 7, 'precision' => 4, 'ext1' => 4, 'module' => 'Leads', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of this person\'s social interactions, set by SocialCRM',
@@ -210,7 +224,7 @@ $installdefs = array(
         ),
         array(
             'name' => 'scrm_avg_sentiment_c', 'label' => 'LBL_SCRM_AVG_SENTIMENT', 'type' => 'decimal',
-            'max_size' => 5, 'precision' => 4, 'ext1' => 4, 'module' => 'Accounts', 'require_option' => false,
+            'max_size' => 7, 'precision' => 4, 'ext1' => 4, 'module' => 'Accounts', 'require_option' => false,
             'default_value' => '', 'audited' => false, 'mass_update' => false, 'duplicate_merge' => false,
             'reportable' => true, 'importable' => 'true',
             'help' => 'Average sentiment (-1 to 1) of the social interactions linked to this account',
@@ -229,8 +243,13 @@ $installdefs = array(
             'help' => 'When someone at this account last interacted on a social network',
         ),
     ),
-    // Runs on every install, before the tables are created: puts back the role actions of the
-    // two modules when an uninstall that kept the tables removed them (see the script).
+    // Runs on every install, before the package's files are copied: removes an earlier
+    // release's files, which the installer would otherwise back up and restore on uninstall.
+    'pre_execute' => array(
+        '<basepath>/scripts/pre_execute.php',
+    ),
+    // Runs on every install, before the tables are created: role actions, tables kept from an
+    // earlier release brought up to date, the Module Loader's record of it (see the script).
     'post_execute' => array(
         '<basepath>/scripts/post_execute.php',
     ),

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from plugin.build import PACKAGE_DIR
-from plugin.crm_events import WEBHOOK_PATH, parse_event, verify
+from plugin.crm_events import WEBHOOK_PATH, parse_notice, verify
 from tests.plugin.conftest import PhpRunner
 from tests.plugin.receiver import Receiver, closed_port_url
 
@@ -120,9 +120,9 @@ def warnings(out: dict[str, Any]) -> list[str]:
 
 def test_create_event_lists_set_stored_fields_and_never_values(php: PhpRunner) -> None:
     event, body = built(php, "create", bean("Calls", "call-1", CREATED_CALL))
-    assert list(json.loads(body)) == ["schema", "event_id", "module", "record_id", "action",
-                                      "changed_fields", "assigned_user_id",
-                                      "modified_user_id", "occurred_at"]
+    assert list(json.loads(body)) == ["schema", "notice_id", "events", "unsent"]
+    assert list(event) == ["event_id", "module", "record_id", "action", "changed_fields",
+                           "assigned_user_id", "modified_user_id", "occurred_at"]
     assert event["action"] == "create"
     assert event["changed_fields"] == ["assigned_user_id", "date_start", "description",
                                        "duration_minutes", "name", "parent_id", "parent_type",
@@ -134,7 +134,8 @@ def test_create_event_lists_set_stored_fields_and_never_values(php: PhpRunner) -
     assert uuid.UUID(event["event_id"]).version == 4
     for value in ("Zoë", "Ñandú", "555-0100", "Planned", "contact-9", "Sally", "2026-11-22 08"):
         assert value not in body
-    assert parse_event(body.encode()).changed_fields == tuple(event["changed_fields"])
+    (parsed,) = parse_notice(body.encode()).events
+    assert parsed.changed_fields == tuple(event["changed_fields"])
 
 
 def test_update_event_compares_with_the_loaded_row_like_suitecrm_stores_it(
@@ -158,6 +159,21 @@ def test_update_event_compares_with_the_loaded_row_like_suitecrm_stores_it(
     assert event["changed_fields"] == ["is_private", "outlook_id", "status"]
 
 
+def test_empty_numbers_suitecrm_marks_null_after_saving_are_not_changes(php: PhpRunner) -> None:
+    """After DynamicField::save an empty custom number holds the string 'NULL'."""
+    defs = {"jjwg_maps_lat_c": {"type": "float"}, "scrm_advocate_score_c": {"type": "int"},
+            "scrm_avg_sentiment_c": {"type": "decimal"}, "title": {"type": "varchar"},
+            "nickname": {"type": "varchar"}}
+    fetched = {"jjwg_maps_lat_c": None, "scrm_advocate_score_c": None,
+               "scrm_avg_sentiment_c": None, "title": "Dr", "nickname": ""}
+    current = {"jjwg_maps_lat_c": "NULL", "scrm_advocate_score_c": "NULL",
+               "scrm_avg_sentiment_c": "NULL", "title": "CEO", "nickname": "NULL"}
+    event, _ = built(php, "update", bean("Contacts", "k-1", current, fetched=fetched, defs=defs))
+    assert event["changed_fields"] == ["nickname", "title"], "a text 'NULL' is a real value"
+    created, _ = built(php, "create", bean("Contacts", "k-2", current, defs=defs))
+    assert created["changed_fields"] == ["nickname", "title"]
+
+
 def test_delete_event_has_no_fields_and_names_the_deleting_user(php: PhpRunner) -> None:
     event, _ = built(php, "delete", bean("Notes", "note-1", {"assigned_user_id": "u-a",
                                                             "modified_user_id": "u-old"},
@@ -166,6 +182,18 @@ def test_delete_event_has_no_fields_and_names_the_deleting_user(php: PhpRunner) 
     assert event["changed_fields"] == []
     assert event["modified_user_id"] == "u-deleter"
     assert event["assigned_user_id"] == "u-a"
+
+
+def test_a_deleted_record_reports_the_assignee_deleting_unlinked(php: PhpRunner) -> None:
+    steps = [{"op": "delete", "bean": bean("Calls", "c-9", {"assigned_user_id": "u-owner"},
+                                           fetched={"id": "c-9"}),
+              "unlinked": ["assigned_user_id"]},
+             {"op": "pending"}]
+    out = run(php, steps, settings_table=settings(closed_port_url()),
+              current_user_id="u-deleter")
+    (event,) = out["results"][-1]
+    assert (event["action"], event["assigned_user_id"], event["modified_user_id"]) == (
+        "delete", "u-owner", "u-deleter")
 
 
 def test_hooks_queue_one_event_per_record_and_skip_saves_without_changes(
@@ -209,8 +237,8 @@ def transport(request: pytest.FixtureRequest, php: PhpRunner) -> str:
     return name
 
 
-def test_events_are_sent_signed_after_the_request(php: PhpRunner, receiver: Receiver,
-                                                  transport: str) -> None:
+def test_a_request_s_events_are_sent_as_one_signed_notice_after_it(
+        php: PhpRunner, receiver: Receiver, transport: str) -> None:
     steps = [
         {"op": "use_http"},
         {"op": "save", "bean": bean("Calls", "c-1", CREATED_CALL)},
@@ -222,21 +250,33 @@ def test_events_are_sent_signed_after_the_request(php: PhpRunner, receiver: Rece
               http={"connect": 1.0, "total": 5.0, "transport": transport})
     assert out["results"] == [transport, "saved", "saved", "deleted"]
     assert warnings(out) == []
-    assert out["delivery"] == {"mode": "no_browser", "max_events": 200, "connect": 1.0,
+    assert out["delivery"] == {"mode": "no_browser", "max_notices": 5, "connect": 1.0,
                                "total": 5.0}
     assert out["cwd_at_exit"] != str(PACKAGE_DIR), "the harness should have left the package dir"
-    got = receiver.received
-    assert [(r.method, r.path) for r in got] == [("POST", WEBHOOK_PATH)] * 3
-    events = []
-    for request in got:
-        assert request.headers["content-type"] == "application/json"
-        assert verify(request.body, request.headers["x-socialcrm-signature"], SECRET)
-        event = parse_event(request.body)
-        assert request.headers["x-socialcrm-event-id"] == event.event_id
-        assert int(request.headers["x-socialcrm-timestamp"]) > 0
-        events.append((event.module, event.record_id, event.action))
-    assert events == [("Calls", "c-1", "create"), ("Notes", "n-1", "update"),
-                      ("SCRM_SocialInteractions", "si-1", "delete")]
+    (request,) = receiver.received
+    assert (request.method, request.path) == ("POST", WEBHOOK_PATH)
+    assert request.headers["content-type"] == "application/json"
+    assert verify(request.body, request.headers["x-socialcrm-signature"], SECRET)
+    notice = parse_notice(request.body)
+    assert request.headers["x-socialcrm-notice-id"] == notice.notice_id
+    assert int(request.headers["x-socialcrm-timestamp"]) > 0
+    assert notice.unsent == 0
+    assert [(e.module, e.record_id, e.action) for e in notice.events] == [
+        ("Calls", "c-1", "create"), ("Notes", "n-1", "update"),
+        ("SCRM_SocialInteractions", "si-1", "delete")]
+    assert len({e.event_id for e in notice.events}) == 3
+
+
+def test_a_notice_never_passes_60_kb_and_keeps_the_order(php: PhpRunner) -> None:
+    event = {"event_id": str(uuid.uuid4()), "module": "Contacts", "record_id": "x" * 36,
+             "action": "create", "changed_fields": [f"field_{n:03d}" for n in range(40)],
+             "assigned_user_id": None, "modified_user_id": "1",
+             "occurred_at": "2026-12-06T09:00:00Z"}
+    out = run(php, [{"op": "batches", "events": [event] * 250}], settings_table={})
+    sizes = out["results"][0]
+    assert sum(sizes) == 250 and len(sizes) > 1
+    encoded = len(json.dumps(event, separators=(",", ":"))) + 1
+    assert all(size * encoded < 60_000 for size in sizes)
 
 
 def test_a_down_service_is_logged_once_and_never_breaks_the_save(php: PhpRunner,
@@ -250,7 +290,7 @@ def test_a_down_service_is_logged_once_and_never_breaks_the_save(php: PhpRunner,
     logged = warnings(out)
     assert len(logged) == 1
     assert "not delivered" in logged[0]
-    assert "1 more not tried" in logged[0]
+    assert "(2 event(s))" in logged[0] and "0 more event(s) not tried" in logged[0]
     assert "reconciles" in logged[0]
 
 
@@ -267,7 +307,7 @@ def test_a_service_that_never_answers_times_out_and_is_logged(php: PhpRunner,
     assert len(receiver.received) == 1
 
 
-def test_an_error_status_is_logged_and_the_next_event_still_goes(php: PhpRunner,
+def test_an_error_status_is_logged_with_the_events_it_carried(php: PhpRunner,
                                                                  receiver: Receiver) -> None:
     receiver.status = 503
     steps = [{"op": "use_http"},
@@ -277,9 +317,9 @@ def test_an_error_status_is_logged_and_the_next_event_still_goes(php: PhpRunner,
     out = run(php, steps, settings_table=settings(receiver.url),
               http={"connect": 1.0, "total": 5.0})
     assert out["results"][-1] == {"sent": 0, "failed": 2, "dropped": 0}
-    logged = warnings(out)
-    assert len(logged) == 2 and all("HTTP 503" in line for line in logged)
-    assert len(receiver.received) == 2
+    (logged,) = warnings(out)
+    assert "HTTP 503" in logged and "(2 event(s))" in logged
+    assert len(receiver.received) == 1
 
 
 def test_unreadable_settings_are_logged_and_the_save_goes_on(php: PhpRunner) -> None:
@@ -316,15 +356,15 @@ def test_a_secret_stored_by_hand_with_html_characters_still_signs_right(
 @pytest.mark.parametrize(
     ("sapi", "finishes", "expected"),
     [
-        ("fpm-fcgi", True, {"mode": "after_response", "max_events": 200, "connect": None,
+        ("fpm-fcgi", True, {"mode": "after_response", "max_notices": 5, "connect": None,
                             "total": None, "budget": 5.0}),
-        ("litespeed", True, {"mode": "after_response", "max_events": 200, "connect": None,
+        ("litespeed", True, {"mode": "after_response", "max_notices": 5, "connect": None,
                              "total": None, "budget": 5.0}),
-        ("cli", False, {"mode": "no_browser", "max_events": 200, "connect": None, "total": None,
-                        "budget": 5.0}),
-        ("apache2handler", False, {"mode": "in_request", "max_events": 1, "connect": 0.3,
+        ("cli", False, {"mode": "no_browser", "max_notices": 5, "connect": None,
+                        "total": None, "budget": 5.0}),
+        ("apache2handler", False, {"mode": "in_request", "max_notices": 1, "connect": 0.3,
                                    "total": 0.8, "budget": 0.8}),
-        ("cgi-fcgi", False, {"mode": "in_request", "max_events": 1, "connect": 0.3,
+        ("cgi-fcgi", False, {"mode": "in_request", "max_notices": 1, "connect": 0.3,
                              "total": 0.8, "budget": 0.8}),
     ],
 )
@@ -335,7 +375,7 @@ def test_how_much_is_sent_depends_on_whether_the_user_waits(
     assert out["results"] == [expected]
 
 
-def test_under_mod_php_one_event_goes_with_short_timeouts_and_the_rest_are_logged(
+def test_under_mod_php_one_notice_carries_all_changes_with_short_timeouts(
         php: PhpRunner, receiver: Receiver, transport: str) -> None:
     steps = [{"op": "use_http"}] + [
         {"op": "save", "bean": bean("Calls", f"c-{n}", {"status": "Held"},
@@ -345,10 +385,30 @@ def test_under_mod_php_one_event_goes_with_short_timeouts_and_the_rest_are_logge
     out = run(php, steps, settings_table=settings(receiver.url), sapi="apache2handler",
               http={"connect": 1.0, "total": 5.0, "transport": transport})
     assert out["results"] == [transport, "saved", "saved", "saved"]
-    assert out["delivery"] == {"mode": "in_request", "max_events": 1, "connect": 0.3,
+    assert out["delivery"] == {"mode": "in_request", "max_notices": 1, "connect": 0.3,
                                "total": 0.8}
     (request,) = receiver.received
-    assert parse_event(request.body).record_id == "c-0"
+    notice = parse_notice(request.body)
+    assert [e.record_id for e in notice.events] == ["c-0", "c-1", "c-2"]
+    assert notice.unsent == 0
+    assert warnings(out) == []
+
+
+def test_under_mod_php_what_one_notice_cannot_carry_is_counted_in_it(
+        php: PhpRunner, receiver: Receiver) -> None:
+    many = [f"field_{n:03d}" for n in range(60)]
+    steps = [{"op": "use_http"}] + [
+        {"op": "save", "bean": bean("Contacts", f"k-{n:03d}", dict.fromkeys(many, "x"),
+                                    defs={f: {"type": "varchar"} for f in many})}
+        for n in range(120)
+    ]
+    out = run(php, steps, settings_table=settings(receiver.url), sapi="apache2handler",
+              http={"connect": 1.0, "total": 5.0})
+    (request,) = receiver.received
+    notice = parse_notice(request.body)
+    assert len(request.body) < 60_000
+    assert 0 < len(notice.events) < 120
+    assert notice.unsent == 120 - len(notice.events)
     (logged,) = warnings(out)
-    assert "2 change event(s) not sent" in logged
+    assert f"{notice.unsent} change event(s) of this request not sent" in logged
     assert "apache2handler" in logged and "reconciles" in logged

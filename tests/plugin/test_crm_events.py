@@ -1,4 +1,4 @@
-"""Signing, verifying and parsing CRM change events; PHP signer and Python verifier agree."""
+"""Signing, verifying and parsing CRM change notices; PHP signer and Python verifier agree."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from plugin.build import PACKAGE_DIR
-from plugin.crm_events import CrmEvent, CrmEventError, parse_event, sign, verify
+from plugin.crm_events import CrmEvent, CrmEventError, CrmNotice, parse_notice, sign, verify
 from tests.plugin.conftest import PhpRunner
 
 SECRET = "Zoë 🙂 Ñandú shared secret"
+NOTICE_ID = "6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f"
 EVENT = {
-    "schema": 1,
     "event_id": "0b7cf4b4-9a57-4d4e-8f3a-2a1d6c1b9e11",
     "module": "Calls",
     "record_id": "5f0e2a5c-8d3b-4b8e-9c1f-0a3b2c4d5e6f",
@@ -30,9 +30,17 @@ VECTOR_BODY = '{"note":"Zoë 🙂 Ñandú","n":1}'.encode()
 VECTOR_SIGNATURE = "sha256=f58b06b1a76d3d0e932262a68f80b9b6f42a938534ddcbb4c93c405c5e7e759d"
 
 
-def _body(**changes: Any) -> bytes:
-    data = {**EVENT, **changes}
+def _notice(events: list[Any] | None = None, **changes: Any) -> bytes:
+    data = {"schema": 2, "notice_id": NOTICE_ID, "events": [EVENT] if events is None else events,
+            "unsent": 0,
+            **changes}
     return json.dumps({k: v for k, v in data.items() if v is not ...}).encode()
+
+
+def _body(**changes: Any) -> bytes:
+    """A one-event notice whose event has ``changes`` (``...`` removes a key)."""
+    data = {**EVENT, **changes}
+    return _notice([{k: v for k, v in data.items() if v is not ...}])
 
 
 def _php_sign(php: PhpRunner, body: bytes, secret: str) -> str:
@@ -45,10 +53,16 @@ def _php_sign(php: PhpRunner, body: bytes, secret: str) -> str:
     return signature
 
 
-def test_parse_event_returns_a_typed_record() -> None:
-    event = parse_event(_body())
+def test_parse_notice_returns_typed_records() -> None:
+    second = {**EVENT, "event_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "action": "delete",
+              "changed_fields": []}
+    notice = parse_notice(_notice([EVENT, second], unsent=3))
+    assert notice.notice_id == NOTICE_ID
+    assert notice.unsent == 3
+    assert [e.action for e in notice.events] == ["update", "delete"]
+    assert notice == CrmNotice(schema=2, notice_id=NOTICE_ID, events=notice.events, unsent=3)
+    (event,) = parse_notice(_body()).events
     assert event == CrmEvent(
-        schema=1,
         event_id=EVENT["event_id"],
         module="Calls",
         record_id=EVENT["record_id"],
@@ -60,8 +74,9 @@ def test_parse_event_returns_a_typed_record() -> None:
     )
 
 
-def test_parse_event_accepts_null_users_and_ignores_unknown_keys() -> None:
-    event = parse_event(_body(assigned_user_id=None, modified_user_id="", future_key={"x": 1}))
+def test_parse_notice_accepts_null_users_and_ignores_unknown_keys() -> None:
+    (event,) = parse_notice(_body(assigned_user_id=None, modified_user_id="",
+                                  future_key={"x": 1})).events
     assert event.assigned_user_id is None
     assert event.modified_user_id is None
 
@@ -73,30 +88,38 @@ def test_parse_event_accepts_null_users_and_ignores_unknown_keys() -> None:
         (b"{not json", "body"),
         (b"[1, 2]", "body"),
         (b"x" * (64 * 1024 + 1), "body"),
-        (_body(schema=2), "schema"),
-        (_body(schema=True), "schema"),
-        (_body(schema=...), "schema"),
-        (_body(event_id="not-a-uuid"), "event_id"),
-        (_body(event_id="0b7cf4b4-9a57-1d4e-8f3a-2a1d6c1b9e11"), "event_id"),
-        (_body(event_id="{0b7cf4b4-9a57-4d4e-8f3a-2a1d6c1b9e11}"), "event_id"),
-        (_body(module="Calls; DROP"), "module"),
-        (_body(module=7), "module"),
-        (_body(record_id=""), "record_id"),
-        (_body(record_id="x" * 37), "record_id"),
-        (_body(action="merge"), "action"),
-        (_body(action=...), "action"),
-        (_body(changed_fields="status"), "changed_fields"),
-        (_body(changed_fields=["status", "bad field"]), "changed_fields[1]"),
-        (_body(changed_fields=["status", 3]), "changed_fields[1]"),
-        (_body(assigned_user_id=12), "assigned_user_id"),
-        (_body(occurred_at="2026-11-22 08:03:51"), "occurred_at"),
-        (_body(occurred_at="2026-02-30T08:03:51Z"), "occurred_at"),
-        (_body(occurred_at="2026-11-22T08:03:51+02:00"), "occurred_at"),
+        (_notice(schema=1), "schema"),
+        (_notice(schema=True), "schema"),
+        (_notice(schema=...), "schema"),
+        (_notice(notice_id="not-a-uuid"), "notice_id"),
+        (_notice(notice_id=...), "notice_id"),
+        (_notice(events=[]), "events"),
+        (_notice(events={"0": EVENT}), "events"),
+        (_notice(events=[EVENT, "x"]), "events[1]"),
+        (_notice(unsent=-1), "unsent"),
+        (_notice(unsent="2"), "unsent"),
+        (_notice(unsent=...), "unsent"),
+        (_body(event_id="not-a-uuid"), "events[0].event_id"),
+        (_body(event_id="0b7cf4b4-9a57-1d4e-8f3a-2a1d6c1b9e11"), "events[0].event_id"),
+        (_body(event_id="{0b7cf4b4-9a57-4d4e-8f3a-2a1d6c1b9e11}"), "events[0].event_id"),
+        (_body(module="Calls; DROP"), "events[0].module"),
+        (_body(module=7), "events[0].module"),
+        (_body(record_id=""), "events[0].record_id"),
+        (_body(record_id="x" * 37), "events[0].record_id"),
+        (_body(action="merge"), "events[0].action"),
+        (_body(action=...), "events[0].action"),
+        (_body(changed_fields="status"), "events[0].changed_fields"),
+        (_body(changed_fields=["status", "bad field"]), "events[0].changed_fields[1]"),
+        (_body(changed_fields=["status", 3]), "events[0].changed_fields[1]"),
+        (_body(assigned_user_id=12), "events[0].assigned_user_id"),
+        (_body(occurred_at="2026-11-22 08:03:51"), "events[0].occurred_at"),
+        (_body(occurred_at="2026-02-30T08:03:51Z"), "events[0].occurred_at"),
+        (_body(occurred_at="2026-11-22T08:03:51+02:00"), "events[0].occurred_at"),
     ],
 )
-def test_parse_event_names_the_bad_field(body: bytes, field: str) -> None:
+def test_parse_notice_names_the_bad_field(body: bytes, field: str) -> None:
     with pytest.raises(CrmEventError) as caught:
-        parse_event(body)
+        parse_notice(body)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
     assert isinstance(caught.value, ValueError)
@@ -140,7 +163,7 @@ def test_php_and_python_sign_every_byte_alike(php: PhpRunner) -> None:
     assert _php_sign(php, body, "plain-ascii-secret-123") == sign(body, "plain-ascii-secret-123")
 
 
-def test_php_built_event_parses_in_python(php: PhpRunner) -> None:
+def test_php_built_notice_parses_in_python(php: PhpRunner) -> None:
     out = php.json("run_events.php", stdin={
         "package": str(PACKAGE_DIR), "settings": {},
         "steps": [{
@@ -152,7 +175,7 @@ def test_php_built_event_parses_in_python(php: PhpRunner) -> None:
         }],
     })
     body = out["results"][0]["body"].encode()
-    event = parse_event(body)
+    (event,) = parse_notice(body).events
     assert event.module == "SCRM_SocialInteractions"
     assert event.action == "create"
     assert event.changed_fields == ("body", "network")

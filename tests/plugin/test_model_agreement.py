@@ -26,8 +26,11 @@ def dumped(php: PhpRunner) -> dict[str, Any]:
 
 def php_field_view(definition: dict[str, Any]) -> dict[str, Any]:
     """A PHP vardef entry reduced to the attributes model.Field declares."""
-    def number(key: str) -> int | None:
-        return int(definition[key]) if key in definition else None
+    def number(key: str) -> int | str | None:
+        if key not in definition:
+            return None
+        value = definition[key]
+        return value if isinstance(value, str) and "," in value else int(value)
     return {
         "name": definition["name"],
         "type": definition["type"],
@@ -162,9 +165,11 @@ def test_every_model_label_is_defined_where_suitecrm_looks(dumped: dict[str, Any
 
 
 def test_hooks_are_registered_on_exactly_the_model_modules(dumped: dict[str, Any]) -> None:
-    assert list(dumped["hooks"]) == list(model.HOOKED_MODULES)
-    for hooks in dumped["hooks"].values():
-        assert sorted(hooks) == sorted(model.HOOK_EVENTS)
+    assert set(dumped["hooks"]) == {*model.HOOKED_MODULES, *model.TEXT_GUARDED_MODULES,
+                                    "application"}
+    for module_name, hooks in dumped["hooks"].items():
+        assert tuple(sorted(hooks)) == model.hook_events(module_name), module_name
+        assert all(len(entries) == 1 for entries in hooks.values()), module_name
 
 
 def test_schema_gives_each_module_its_ordered_fields_with_types_and_defaults() -> None:

@@ -86,6 +86,14 @@ def test_the_installer_writes_exactly_the_partial_vardefs_the_checker_lists(
 def test_first_install_creates_tables_and_role_actions(installed: dict[str, Any]) -> None:
     assert sorted(installed["tables"]) == sorted(m.table for m in model.MODULES)
     assert installed["acl"] == {m.name: ACL_ACTIONS for m in model.MODULES}
+    assert installed["repaired"] == [], "tables that do not exist yet are created, not repaired"
+
+
+def test_an_install_over_kept_tables_brings_them_to_the_new_definitions(
+        php: PhpRunner, tmp_path: Path) -> None:
+    """ModuleInstaller never alters an existing table; the post_execute script repairs it."""
+    _, _, reinstalled = run(php, tmp_path, [INSTALL, KEEP_TABLES, INSTALL])
+    assert reinstalled["repaired"] == [m.table for m in model.MODULES]
 
 
 def test_reinstall_after_keeping_tables_gives_roles_their_actions_back(

@@ -95,8 +95,11 @@ def test_everything_written_for_the_package_is_under_custom_or_its_modules(
     overrides = {t for t in targets if "/_override_sugarfield_" in t}
     assert overrides == {f"custom/Extension/modules/{c.module}/Ext/Vardefs/"
                          f"_override_sugarfield_{c.field.name}.php" for c in model.CUSTOM_FIELDS}
-    hooked = {t.split("/")[3] for t in targets if "/Ext/LogicHooks/" in t}
-    assert hooked == set(model.HOOKED_MODULES)
+    hooked = {t.split("/")[3] for t in targets
+              if "/Ext/LogicHooks/" in t and not t.startswith("custom/Extension/application/")}
+    assert hooked == {*model.HOOKED_MODULES, *model.TEXT_GUARDED_MODULES}
+    assert [t for t in targets if t.startswith("custom/Extension/application/Ext/LogicHooks/")
+            ] == ["custom/Extension/application/Ext/LogicHooks/scrm_icons.php"]
     assert out["rows"] == {
         "fields_meta_data": [c.module + c.field.name for c in model.CUSTOM_FIELDS],
         "acl_actions": [m.name for m in model.MODULES],

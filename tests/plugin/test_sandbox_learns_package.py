@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from connectors.errors import ValidationError
 from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
-from connectors.sandbox.suitecrm.registry import PLUGIN_DIR
+from connectors.sandbox.suitecrm.registry import BUILTIN_DIR, PLUGIN_DIR
 from connectors.suitecrm import SuiteCRMClient
 from plugin import model
+from plugin.build import PACKAGE_DIR
 from plugin.sandbox_schema import render, sandbox_schema
+from tests.plugin.conftest import PhpRunner
+
+# MetaService::$allowedVardefFields (SuiteCRM 7.14, Api/V8/Service/MetaService.php).
+ALLOWED_VARDEF_KEYS = ("type", "dbType", "source", "relationship", "default", "len",
+                       "precision", "comments", "required")
 
 
 def test_committed_sandbox_schema_matches_the_model():
@@ -20,6 +28,89 @@ def test_committed_sandbox_schema_matches_the_model():
     assert set(committed) == set(generated), "run: python -m plugin.sandbox_schema"
     for name, body in generated.items():
         assert committed[name] == render(body), f"{name} is stale: python -m plugin.sandbox_schema"
+
+
+def prune_vardef(definition: dict[str, Any]) -> dict[str, Any]:
+    """``MetaService::pruneVardef``: what V8's ``/meta/fields`` makes of one vardef."""
+    pruned = {key: value for key, value in definition.items() if key in ALLOWED_VARDEF_KEYS}
+    if definition.get("required") is None:
+        pruned["required"] = False
+    if definition.get("dbType") is None:
+        pruned["dbType"] = definition["type"]
+    return pruned
+
+
+def exact(meta: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """Keys in order with their JSON types: 255 and "255" differ, as on the wire."""
+    return [(key, type(value).__name__, value) for key, value in meta.items()]
+
+
+@pytest.fixture(scope="module")
+def php_package(php: PhpRunner) -> dict[str, Any]:
+    out = php.json("dump_package.php", str(PACKAGE_DIR))
+    assert out["problems"] == [], out["problems"]
+    return out
+
+
+def test_package_fields_are_served_as_v8_prunes_the_php_vardefs(php_package):
+    """Every field the package's PHP declares: same keys, key order, types and values as
+    SuiteCRM's /meta/fields derives from that vardef (integers stay integers, "7,4" a
+    string, a link's source before its relationship)."""
+    generated = sandbox_schema()
+    for package_module in model.MODULES:
+        served = generated[f"{package_module.name}.json"]["fields"]
+        php = php_package["modules"][package_module.name]["vardefs"]["fields"]
+        for name, definition in php.items():
+            assert exact(served[name]) == exact(prune_vardef(definition)), name
+    for core, dictionary in php_package["core_vardefs"].items():
+        served = generated[f"extends_{core}.json"]["fields"]
+        (fields,) = [entry["fields"] for entry in dictionary.values()]
+        for name, definition in fields.items():
+            assert exact(served[name]) == exact(prune_vardef(definition)), f"{core}.{name}"
+
+
+@pytest.mark.parametrize("recorded", ["Calls", "Cases", "Tasks"])
+def test_template_fields_are_served_as_suitecrm_serves_them_on_its_own_modules(recorded):
+    """The basic, assignable and security_groups templates give a recorded core module
+    the same metadata, up to the module name in the links' relationships."""
+    captured = json.loads((BUILTIN_DIR / f"{recorded}.json").read_text())["fields"]
+    for package_module in model.MODULES:
+        served = sandbox_schema()[f"{package_module.name}.json"]["fields"]
+        for template in package_module.templates:
+            for field in model.TEMPLATE_FIELDS[template]:
+                if field.name == "name":  # both modules declare their own
+                    continue
+                ours = json.loads(json.dumps(served[field.name]).replace(
+                    package_module.name.lower(), recorded.lower()))
+                assert exact(ours) == exact(captured[field.name]), field.name
+
+
+def test_custom_fields_are_served_as_suitecrm_rebuilds_them_from_fields_meta_data():
+    """TemplateField::get_field_def order, default null, empty comments, len and
+    precision as the strings of fields_meta_data: as live V8 answers (and as the
+    recorded jjwg_maps_lng_c custom field is shaped)."""
+    served = sandbox_schema()["extends_Contacts.json"]["fields"]
+    assert exact(served["scrm_avg_sentiment_c"]) == exact({
+        "required": False, "source": "custom_fields", "type": "decimal", "default": "",
+        "comments": "", "len": "7", "precision": "4", "dbType": "decimal"})
+    assert exact(served["scrm_advocate_score_c"]) == exact({
+        "required": False, "source": "custom_fields", "type": "int", "default": "",
+        "comments": "", "len": "11", "dbType": "int"})
+    assert exact(served["scrm_last_social_at_c"]) == exact({
+        "required": False, "source": "custom_fields", "type": "datetimecombo", "default": "",
+        "comments": "", "dbType": "datetime"})
+    recorded = json.loads((BUILTIN_DIR / "Contacts.json").read_text())["fields"]
+    assert list(served["scrm_avg_sentiment_c"]) == list(recorded["jjwg_maps_lng_c"])
+
+
+def test_template_links_name_the_module_relationships_and_user_module():
+    fields = {f.name: f for f in model.all_fields("SCRM_SocialProfiles")}
+    assert fields["created_by_link"].relationship == "scrm_socialprofiles_created_by"
+    assert fields["modified_user_link"].relationship == "scrm_socialprofiles_modified_user"
+    assert fields["assigned_user_link"].relationship == "scrm_socialprofiles_assigned_user"
+    assert fields["SecurityGroups"].relationship == "securitygroups_scrm_socialprofiles"
+    assert {fields[n].module for n in ("created_by_link", "assigned_user_link")} == {"Users"}
+    assert "{module}" not in json.dumps(sandbox_schema())
 
 
 @pytest.fixture(scope="module")

@@ -186,3 +186,20 @@ def test_unreadable_settings_show_an_empty_form_and_log_without_secrets(php: Php
     assert "The settings could not be saved" in out["pages"][1]
     assert any(level == "error" for level, _ in out["log"])
     assert all(SECRET not in message for _, message in out["log"])
+
+
+def test_title_then_intro_then_form_in_suitecrms_own_markup(php: PhpRunner) -> None:
+    (page,) = visit(php, [{"method": "GET"}])["pages"]
+    title = page.index('<div class="moduleTitle"><h2 class="module-title-text">'
+                       'SocialCRM Settings</h2><div class="clear"></div></div>')
+    intro = page.index('<p class="scrm-settings-intro">')
+    assert title < intro < page.index("<form ")
+
+
+def test_messages_use_the_themes_alert_boxes(php: PhpRunner, receiver: Receiver) -> None:
+    out = visit(php, [{"method": "GET"}, save(receiver.url, SECRET),
+                      save("ftp://files.example.com")])
+    _, saved, refused = out["pages"]
+    assert '<div class="alert alert-success" role="status">Settings saved.</div>' in saved
+    assert '<div class="alert alert-danger" role="alert">' in refused
+    assert "scrm-ok" not in saved + refused

@@ -49,7 +49,7 @@ const EXTENSION_SECTIONS = array(
     'administration' => array('Administration', 'Administration'),
     'module_name_map' => array('ModuleNameMap', null),
 );
-const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'post_execute', 'post_uninstall');
+const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'pre_execute', 'post_execute', 'post_uninstall');
 
 $findings = array();
 function finding($text)
@@ -268,7 +268,7 @@ foreach ($installdefs['language'] as $item) {
         }
     }
 }
-foreach (array('post_execute', 'post_uninstall') as $section) {
+foreach (array('pre_execute', 'post_execute', 'post_uninstall') as $section) {
     foreach (isset($installdefs[$section]) ? $installdefs[$section] : array() as $script) {
         if (!file_exists(package_path($script))) {
             finding("$section: $script is not in the package");

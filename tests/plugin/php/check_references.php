@@ -254,7 +254,10 @@ foreach (isset($fragments['hookdefs']) ? $fragments['hookdefs'] : array() as $fr
     list($module, $from) = $fragment;
     $hooks = include_isolated($from, array('hook_array'))['hook_array'];
     foreach ($hooks as $event => $entries) {
-        if (!in_array($event, array('after_save', 'after_delete'), true)) {
+        // the events SuiteCRM's SugarBean calls for a module (include/utils/LogicHook.php)
+        $events = $module === 'application' ? array('after_ui_frame')
+            : array('before_save', 'after_save', 'before_delete', 'after_delete', 'after_retrieve', 'process_record');
+        if (!in_array($event, $events, true)) {
             finding("hookdefs: $from registers unexpected event $event");
         }
         foreach ($entries as $hook) {

@@ -59,7 +59,9 @@ foreach ($installdefs['language'] as $item) {
 }
 $hooks = array();
 foreach ($installdefs['hookdefs'] as $item) {
-    $hooks[$item['to_module']] = load($path($item['from']), 'hook_array');
+    $module = $item['to_module'];
+    $hooks[$module] = array_merge_recursive(isset($hooks[$module]) ? $hooks[$module] : array(),
+        load($path($item['from']), 'hook_array'));
 }
 scrm_test_output(array(
     'modules' => $modules,

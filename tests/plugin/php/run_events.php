@@ -70,7 +70,14 @@ foreach ($scenario['steps'] as $step) {
             $results[] = 'saved';
             break;
         case 'delete':
-            scrm_test_call_hooks($hook_array, 'after_delete', scrm_test_bean($step['bean']));
+            // SugarBean::mark_deleted: before_delete, then the record's links (the assigned
+            // user among them) are removed, then after_delete
+            $deleting = scrm_test_bean($step['bean']);
+            scrm_test_call_hooks($hook_array, 'before_delete', $deleting);
+            foreach (isset($step['unlinked']) ? $step['unlinked'] : array() as $name) {
+                $deleting->$name = null;
+            }
+            scrm_test_call_hooks($hook_array, 'after_delete', $deleting);
             $results[] = 'deleted';
             break;
         case 'build':
@@ -80,10 +87,14 @@ foreach ($scenario['steps'] as $step) {
                 isset($step['now']) ? $step['now'] : null,
                 isset($step['event_id']) ? $step['event_id'] : null
             );
-            $results[] = array('event' => $event, 'body' => SCRM_ChangeEvent::encode($event));
+            $notice = SCRM_ChangeEvent::notice(array($event));
+            $results[] = array('event' => $event, 'body' => SCRM_ChangeEvent::encode($notice));
             break;
         case 'sign':
             $results[] = SCRM_ChangeEvent::sign(base64_decode($step['body_b64']), $step['secret']);
+            break;
+        case 'batches':
+            $results[] = array_map('count', SCRM_ChangeEvent::batches($step['events']));
             break;
         case 'pending':
             $results[] = SCRM_ChangeNotifier::pending();

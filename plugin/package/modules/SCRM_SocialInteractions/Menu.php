@@ -27,7 +27,7 @@ if (!empty($current_user) && is_admin($current_user)) {
     $module_menu[] = array(
         'index.php?module=SCRM_SocialInteractions&action=scrmsettings',
         $mod_strings['LNK_SCRM_SETTINGS'],
-        'Administration',
+        'SCRM_Settings',  // SuiteP's icon font has a gear for this name, none for Administration
         'SCRM_SocialInteractions',
     );
 }

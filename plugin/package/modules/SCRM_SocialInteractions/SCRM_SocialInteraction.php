@@ -6,12 +6,15 @@ if (!defined('sugarEntry') || !sugarEntry) {
 if (!class_exists('Basic')) {
     require_once 'include/SugarObjects/templates/basic/Basic.php';
 }
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_RecordRules.php';
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_TextGuard.php';
 
 /**
  * A social item (post, comment, reply, message, reaction summary, lead form) as a SuiteCRM record.
  *
- * The class only fills a readable name when the writer left it empty, so list views and
- * subpanels stay useful for records created through the REST API.
+ * Before SuiteCRM stores it, the class fills a readable name when the writer left it empty
+ * (list views and subpanels stay useful for records created through the REST API) and applies
+ * SCRM_RecordRules: placeholder URLs emptied, ISO 8601 dates read, occurred_at required.
  */
 #[\AllowDynamicProperties]
 class SCRM_SocialInteraction extends Basic
@@ -60,12 +63,34 @@ class SCRM_SocialInteraction extends Basic
         return $interface === 'ACL';
     }
 
+    /** The name, with emoji as the tracker can keep them (SCRM_TextGuard::forSummary). */
+    public function get_summary_text()
+    {
+        return SCRM_TextGuard::forSummary(parent::get_summary_text());
+    }
+
+    const URL_FIELDS = array('permalink', 'author_profile_url');
+    const DATETIME_FIELDS = array('occurred_at', 'first_response_at', 'sla_due_at');
+    const REQUIRED_DATETIME_FIELDS = array('occurred_at');
+
     public function save($check_notify = false)
     {
         if (trim((string) $this->name) === '') {
             $this->name = $this->defaultName();
         }
         return parent::save($check_notify);
+    }
+
+    /**
+     * SugarBean::save and saveFields call this to bring values into database format: the
+     * package's rules go around SuiteCRM's own conversion, so they hold for every save path.
+     */
+    public function fixUpFormatting()
+    {
+        SCRM_RecordRules::clearPlaceholderUrls($this, self::URL_FIELDS);
+        SCRM_RecordRules::normaliseIsoDatetimes($this, self::DATETIME_FIELDS);
+        parent::fixUpFormatting();
+        SCRM_RecordRules::requireDatetimes($this, self::REQUIRED_DATETIME_FIELDS);
     }
 
     /**

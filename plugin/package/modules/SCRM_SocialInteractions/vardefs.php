@@ -134,7 +134,10 @@ $dictionary['SCRM_SocialInteraction'] = array(
             'vname' => 'LBL_SCRM_SENTIMENT_SCORE',
             'type' => 'decimal',
             'dbType' => 'decimal',
-            'len' => 5,
+            // "digits,decimals" as SuiteCRM's own decimals write it: a plain numeric len makes
+            // DBManager::updateSQL cut longer values on every update (-0.8123 became -0.8100)
+            // and sizes the edit input; "7,4" is DECIMAL(7,4), never cut, and fits "-0.8123".
+            'len' => '7,4',
             'precision' => 4,
             'comment' => 'From -1 (negative) to 1 (positive)',
         ),

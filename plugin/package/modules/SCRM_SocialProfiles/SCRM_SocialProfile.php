@@ -6,9 +6,12 @@ if (!defined('sugarEntry') || !sugarEntry) {
 if (!class_exists('Basic')) {
     require_once 'include/SugarObjects/templates/basic/Basic.php';
 }
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_RecordRules.php';
+require_once 'modules/SCRM_SocialInteractions/lib/SCRM_TextGuard.php';
 
 /**
- * A social identity as a SuiteCRM record; fills a readable name when the writer left it empty.
+ * A social identity as a SuiteCRM record; fills a readable name when the writer left it empty
+ * and empties a profile URL left at the edit form's "http://" placeholder (SCRM_RecordRules).
  */
 #[\AllowDynamicProperties]
 class SCRM_SocialProfile extends Basic
@@ -42,6 +45,12 @@ class SCRM_SocialProfile extends Basic
         return $interface === 'ACL';
     }
 
+    /** The name, with emoji as the tracker can keep them (SCRM_TextGuard::forSummary). */
+    public function get_summary_text()
+    {
+        return SCRM_TextGuard::forSummary(parent::get_summary_text());
+    }
+
     public function save($check_notify = false)
     {
         if (trim((string) $this->name) === '') {
@@ -49,5 +58,12 @@ class SCRM_SocialProfile extends Basic
             $this->name = function_exists('mb_substr') ? mb_substr($name, 0, 255, 'UTF-8') : substr($name, 0, 255);
         }
         return parent::save($check_notify);
+    }
+
+    /** Called by every save path before values are stored (see SCRM_SocialInteraction). */
+    public function fixUpFormatting()
+    {
+        SCRM_RecordRules::clearPlaceholderUrls($this, array('profile_url'));
+        parent::fixUpFormatting();
     }
 }

@@ -91,7 +91,10 @@ $dictionary['SCRM_SocialProfile'] = array(
             'vname' => 'LBL_SCRM_MATCH_CONFIDENCE',
             'type' => 'decimal',
             'dbType' => 'decimal',
-            'len' => 5,
+            // "digits,decimals" as SuiteCRM's own decimals write it: a plain numeric len makes
+            // DBManager::updateSQL cut longer values on every update (-0.8123 became -0.8100)
+            // and sizes the edit input; "7,4" is DECIMAL(7,4), never cut, and fits "-0.8123".
+            'len' => '7,4',
             'precision' => 4,
             'comment' => 'From 0 to 1: how sure the identity match is',
         ),

@@ -4,13 +4,19 @@ if (!defined('sugarEntry') || !sugarEntry) {
 }
 
 /**
- * One change event: what SuiteCRM tells the SocialCRM service about a saved or deleted
- * record (ids and changed field names, never field values), its JSON body and signature.
+ * Change events and the notices that carry them to the SocialCRM service.
+ *
+ * An event says which record was created, updated or deleted, by whom, and which fields
+ * changed (names only, never values). A notice is one signed POST carrying every event of one
+ * SuiteCRM request (a mass update of 50 Calls is one notice of 50 events), plus how many more
+ * changes that request made and could not send, so the service knows to reconcile them.
  * Pure functions of the bean and the clock; SCRM_ChangeNotifier queues and sends them.
  */
 class SCRM_ChangeEvent
 {
-    const SCHEMA = 1;
+    const SCHEMA = 2;
+    /** A notice body stays under the service's 64 KiB limit. */
+    const MAX_NOTICE_BYTES = 60000;
 
     /** Fields every save touches; reporting them would say nothing. */
     private static $bookkeeping = array(
@@ -22,9 +28,11 @@ class SCRM_ChangeEvent
 
     /**
      * @param int|null $now unix time of the change (defaults to now)
+     * @param string|null $assignedUserId the record's assignee when the bean no longer holds it
+     *     (deleting a record unlinks its assigned user before the after_delete hooks run)
      * @return array the event, keys in the order of the wire format
      */
-    public static function build($bean, $action, $now = null, $eventId = null)
+    public static function build($bean, $action, $now = null, $eventId = null, $assignedUserId = null)
     {
         $module = !empty($bean->module_dir) ? $bean->module_dir : (isset($bean->module_name) ? $bean->module_name : '');
         $modifiedBy = self::idOrNull($bean, 'modified_user_id');
@@ -32,13 +40,13 @@ class SCRM_ChangeEvent
             $modifiedBy = (string) $GLOBALS['current_user']->id;
         }
         return array(
-            'schema' => self::SCHEMA,
             'event_id' => $eventId !== null ? (string) $eventId : self::uuid4(),
             'module' => (string) $module,
             'record_id' => isset($bean->id) ? (string) $bean->id : '',
             'action' => $action,
             'changed_fields' => $action === 'delete' ? array() : self::changedFields($bean, $action === 'create'),
-            'assigned_user_id' => self::idOrNull($bean, 'assigned_user_id'),
+            'assigned_user_id' => $assignedUserId !== null && $assignedUserId !== ''
+                ? (string) $assignedUserId : self::idOrNull($bean, 'assigned_user_id'),
             'modified_user_id' => $modifiedBy,
             'occurred_at' => gmdate('Y-m-d\TH:i:s\Z', $now === null ? time() : (int) $now),
         );
@@ -63,7 +71,7 @@ class SCRM_ChangeEvent
             }
             $value = isset($bean->$name) ? $bean->$name : null;
             if ($isCreate) {
-                if ($value !== null && $value !== '' && $value !== false) {
+                if ($value !== null && $value !== '' && $value !== false && !self::isNullMarker($type, $value)) {
                     $names[] = (string) $name;
                 }
             } elseif ($value !== null && array_key_exists($name, $fetched)
@@ -75,9 +83,50 @@ class SCRM_ChangeEvent
         return $names;
     }
 
-    public static function encode(array $event)
+    /**
+     * A notice carrying these events; $unsent counts the request's other changes that no
+     * notice will carry.
+     */
+    public static function notice(array $events, $unsent = 0, $noticeId = null)
     {
-        $json = json_encode($event, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+        return array(
+            'schema' => self::SCHEMA,
+            'notice_id' => $noticeId !== null ? (string) $noticeId : self::uuid4(),
+            'events' => array_values($events),
+            'unsent' => (int) $unsent,
+        );
+    }
+
+    /**
+     * Split events into batches whose notices stay under MAX_NOTICE_BYTES, in order.
+     *
+     * @return array[] lists of events
+     */
+    public static function batches(array $events)
+    {
+        $overhead = strlen((string) self::encode(self::notice(array(), PHP_INT_MAX)));
+        $batches = array();
+        $current = array();
+        $size = $overhead;
+        foreach (array_values($events) as $event) {
+            $bytes = strlen((string) self::encode($event)) + 1;
+            if (!empty($current) && $size + $bytes > self::MAX_NOTICE_BYTES) {
+                $batches[] = $current;
+                $current = array();
+                $size = $overhead;
+            }
+            $current[] = $event;
+            $size += $bytes;
+        }
+        if (!empty($current)) {
+            $batches[] = $current;
+        }
+        return $batches;
+    }
+
+    public static function encode(array $value)
+    {
+        $json = json_encode($value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
         return $json === false ? null : $json;
     }
 
@@ -88,11 +137,11 @@ class SCRM_ChangeEvent
     }
 
     /** @return string[] */
-    public static function headers($body, $secret, $eventId, $timestamp)
+    public static function headers($body, $secret, $noticeId, $timestamp)
     {
         return array(
             'Content-Type: application/json',
-            'X-SocialCRM-Event-Id: ' . $eventId,
+            'X-SocialCRM-Notice-Id: ' . $noticeId,
             'X-SocialCRM-Signature: ' . self::sign($body, $secret),
             'X-SocialCRM-Timestamp: ' . (int) $timestamp,
             'User-Agent: SocialCRM-SuiteCRM/' . self::SCHEMA,
@@ -120,12 +169,23 @@ class SCRM_ChangeEvent
         if ($type === 'bool') {
             return self::truthy($old) === self::truthy($new);
         }
-        $oldText = self::text($old);
-        $newText = self::text($new);
+        $oldText = self::isNullMarker($type, $old) ? '' : self::text($old);
+        $newText = self::isNullMarker($type, $new) ? '' : self::text($new);
         if (in_array($type, self::$numericTypes, true) && is_numeric($oldText) && is_numeric($newText)) {
             return abs((float) $oldText - (float) $newText) < 1e-9;
         }
         return $oldText === $newText;
+    }
+
+    /**
+     * SuiteCRM writes the string 'NULL' into a bean for an empty number or date it stored as
+     * NULL (DynamicField::save does it for every empty custom number field), so after a save
+     * an empty field would look changed from the NULL it was loaded with.
+     */
+    private static function isNullMarker($type, $value)
+    {
+        return $value === 'NULL' && (in_array($type, self::$numericTypes, true)
+            || in_array($type, array('date', 'datetime', 'datetimecombo', 'time'), true));
     }
 
     private static function truthy($value)

@@ -8,28 +8,36 @@ require_once __DIR__ . '/SCRM_Http.php';
 require_once __DIR__ . '/SCRM_ChangeEvent.php';
 
 /**
- * Queues and sends the signed change events (SCRM_ChangeEvent) behind SocialCRM's logic hooks.
+ * Queues and sends the signed change notices (SCRM_ChangeEvent) behind SocialCRM's logic hooks.
  *
  * The hook methods only queue an event (record ids and changed field names, never field
- * values). The queue is sent once per request by a shutdown function. How much it may send
+ * values). The queue is sent once per request by a shutdown function, as one notice carrying
+ * every event of the request (split only when a notice would pass 60 KB). How much it may send
  * depends on whether somebody waits for it (see deliveryPlan()): under PHP-FPM (or LiteSpeed)
  * the response is finished first and the browser does not wait; under Apache's mod_php the
- * shutdown function runs before the response ends, so the user waits, and only one event is
- * sent with very short timeouts. Nothing here may throw into SuiteCRM: a failure is logged
- * without the secret and dropped, and the service repairs any gap with its periodic
- * reconcile by date_modified.
+ * shutdown function runs before the response ends, so the user waits, and one notice is sent
+ * with very short timeouts. A notice says how many of the request's changes it could not carry
+ * ("unsent"), so the service knows to reconcile. Nothing here may throw into SuiteCRM: a failure
+ * is logged without the secret and dropped, and the service repairs any gap with its periodic
+ * reconcile.
  */
 class SCRM_ChangeNotifier
 {
     const WEBHOOK_PATH = '/webhooks/suitecrm';
-    const MAX_EVENTS_PER_REQUEST = 200;
+    const MAX_NOTICES_PER_REQUEST = 5;
     const SEND_BUDGET_SECONDS = 5.0;
-    const IN_REQUEST_MAX_EVENTS = 1;
+    const IN_REQUEST_MAX_NOTICES = 1;
     const IN_REQUEST_CONNECT_SECONDS = 0.3;
     const IN_REQUEST_TOTAL_SECONDS = 0.8;
+    /** More changes than this in one request (a huge mass update) are only counted. */
+    const MAX_PENDING_EVENTS = 1000;
 
     /** @var array<string,array> pending events by "module/id", one per record */
     private static $pending = array();
+    /** @var array<string,string> assignee of each record being deleted, by "module/id" */
+    private static $assignedBeforeDelete = array();
+    /** @var int changes beyond MAX_PENDING_EVENTS in this request */
+    private static $overflow = 0;
     private static $shutdownRegistered = false;
     /** @var SCRM_Config|false|null null: not read yet; false: unusable this request */
     private static $config = null;
@@ -50,6 +58,22 @@ class SCRM_ChangeNotifier
         }
     }
 
+    /**
+     * before_delete hook: SugarBean::mark_deleted unlinks the record's relationships, the
+     * assigned user among them, before the after_delete hooks run; remember who it was.
+     */
+    public function beforeDelete($bean, $event = '', $arguments = array())
+    {
+        try {
+            $key = self::key($bean);
+            if ($key !== null && isset($bean->assigned_user_id) && (string) $bean->assigned_user_id !== '') {
+                self::$assignedBeforeDelete[$key] = (string) $bean->assigned_user_id;
+            }
+        } catch (\Throwable $error) {
+            self::internalError($error);
+        }
+    }
+
     /** after_delete hook. */
     public function afterDelete($bean, $event = '', $arguments = array())
     {
@@ -58,6 +82,13 @@ class SCRM_ChangeNotifier
         } catch (\Throwable $error) {
             self::internalError($error);
         }
+    }
+
+    private static function key($bean)
+    {
+        $module = !empty($bean->module_dir) ? (string) $bean->module_dir : '';
+        $id = isset($bean->id) ? (string) $bean->id : '';
+        return $module === '' || $id === '' ? null : "$module/$id";
     }
 
     /**
@@ -74,7 +105,13 @@ class SCRM_ChangeNotifier
         if (self::config() === null) {
             return;
         }
-        $event = SCRM_ChangeEvent::build($bean, $action);
+        $assigned = null;
+        $key = self::key($bean);
+        if ($action === 'delete' && $key !== null && isset(self::$assignedBeforeDelete[$key])) {
+            $assigned = self::$assignedBeforeDelete[$key];
+            unset(self::$assignedBeforeDelete[$key]);
+        }
+        $event = SCRM_ChangeEvent::build($bean, $action, null, null, $assigned);
         if ($event['module'] === '' || $event['record_id'] === '') {
             self::log('debug', 'SocialCRM: change event skipped: the record has no module or id');
             return;
@@ -83,6 +120,10 @@ class SCRM_ChangeNotifier
             return;
         }
         $key = $event['module'] . '/' . $event['record_id'];
+        if (!isset(self::$pending[$key]) && count(self::$pending) >= self::MAX_PENDING_EVENTS) {
+            self::$overflow++;
+            return;
+        }
         self::$pending[$key] = isset(self::$pending[$key]) ? SCRM_ChangeEvent::merge(self::$pending[$key], $event) : $event;
         if (!self::$shutdownRegistered) {
             register_shutdown_function(array(__CLASS__, 'sendAtShutdown'));
@@ -91,19 +132,19 @@ class SCRM_ChangeNotifier
     }
 
     /**
-     * How this request may send its events.
+     * How this request may send its notices.
      *
      * - 'after_response': PHP-FPM (fastcgi_finish_request) or LiteSpeed
-     *   (litespeed_finish_request) ends the response first; nobody waits, so up to 200 events
+     *   (litespeed_finish_request) ends the response first; nobody waits, so up to 5 notices
      *   go within a 5 s budget, each with the transport's own timeouts (0.5 s / 2 s).
      * - 'no_browser': the command line (cron.php, scheduler jobs); nobody waits either.
      * - 'in_request': any other server API, Apache's mod_php above all. Shutdown functions run
-     *   before the response is complete, so the user waits for what is sent: one event, with
-     *   0.3 s to connect and 0.8 s in all; the rest are dropped and logged.
+     *   before the response is complete, so the user waits for what is sent: one notice (all
+     *   the request's changes that fit in it), with 0.3 s to connect and 0.8 s in all.
      *
      * @param string $sapi PHP's server API name (PHP_SAPI)
      * @param bool $canFinishEarly whether this server can end the response before sending
-     * @return array{mode:string,max_events:int,connect:float|null,total:float|null,budget:float}
+     * @return array{mode:string,max_notices:int,connect:float|null,total:float|null,budget:float}
      *     connect/total null mean the transport's own timeouts
      */
     public static function deliveryPlan($sapi, $canFinishEarly)
@@ -111,7 +152,7 @@ class SCRM_ChangeNotifier
         if ($canFinishEarly || $sapi === 'cli' || $sapi === 'phpdbg') {
             return array(
                 'mode' => $canFinishEarly ? 'after_response' : 'no_browser',
-                'max_events' => self::MAX_EVENTS_PER_REQUEST,
+                'max_notices' => self::MAX_NOTICES_PER_REQUEST,
                 'connect' => null,
                 'total' => null,
                 'budget' => self::SEND_BUDGET_SECONDS,
@@ -119,7 +160,7 @@ class SCRM_ChangeNotifier
         }
         return array(
             'mode' => 'in_request',
-            'max_events' => self::IN_REQUEST_MAX_EVENTS,
+            'max_notices' => self::IN_REQUEST_MAX_NOTICES,
             'connect' => self::IN_REQUEST_CONNECT_SECONDS,
             'total' => self::IN_REQUEST_TOTAL_SECONDS,
             'budget' => self::IN_REQUEST_TOTAL_SECONDS,
@@ -156,7 +197,7 @@ class SCRM_ChangeNotifier
     /**
      * Send what is queued, within the plan's limits (by default those of 'after_response').
      * Stops at the first transport failure: the service is down or slow, and trying the rest
-     * would only hold this PHP worker, or the user, longer.
+     * would only hold this PHP worker, or the user, longer. Counts are in events.
      *
      * @param array|null $plan from deliveryPlan()
      * @return array{sent:int,failed:int,dropped:int}
@@ -165,7 +206,10 @@ class SCRM_ChangeNotifier
     {
         $plan = is_array($plan) ? $plan : self::deliveryPlan('cli', true);
         $events = array_values(self::$pending);
+        $overflow = self::$overflow;
         self::$pending = array();
+        self::$assignedBeforeDelete = array();
+        self::$overflow = 0;
         $summary = array('sent' => 0, 'failed' => 0, 'dropped' => 0);
         $config = self::config();
         if ($config === null || empty($events)) {
@@ -176,34 +220,48 @@ class SCRM_ChangeNotifier
         if ($plan['connect'] !== null && $plan['total'] !== null) {
             $http = $http->capped($plan['connect'], $plan['total']);
         }
-        self::$lastDelivery = array('mode' => $plan['mode'], 'max_events' => $plan['max_events'],
+        self::$lastDelivery = array('mode' => $plan['mode'], 'max_notices' => $plan['max_notices'],
             'connect' => $http->connectTimeout(), 'total' => $http->totalTimeout());
         $url = $config->serviceUrl . self::WEBHOOK_PATH;
         $deadline = microtime(true) + $plan['budget'];
-        foreach ($events as $index => $event) {
-            if ($index >= $plan['max_events'] || microtime(true) > $deadline) {
-                $summary['dropped'] = count($events) - $index;
-                $why = $plan['mode'] === 'in_request'
-                    ? sprintf('this PHP server (%s) cannot finish the response before sending, so only %d '
-                        . 'is sent while the user waits', self::$sapi !== null ? (string) self::$sapi : PHP_SAPI,
-                        $plan['max_events'])
-                    : 'limit reached';
-                self::log('warn', sprintf(
-                    'SocialCRM: %d change event(s) not sent in this request (%s); the service reconciles them later',
-                    $summary['dropped'],
-                    $why
-                ));
+        $batches = SCRM_ChangeEvent::batches($events);
+        $sendable = min(count($batches), $plan['max_notices']);
+        $carried = 0;
+        foreach (array_slice($batches, 0, $sendable) as $batch) {
+            $carried += count($batch);
+        }
+        $notCarried = count($events) - $carried;
+        $unsent = $notCarried + $overflow;
+        $summary['dropped'] = $notCarried;
+        if ($unsent > 0) {
+            self::log('warn', sprintf(
+                'SocialCRM: %d change event(s) of this request not sent (%s); the notice says so and '
+                . 'the service reconciles them',
+                $unsent,
+                $plan['mode'] === 'in_request'
+                    ? sprintf('this PHP server (%s) sends one notice while the user waits',
+                        self::$sapi !== null ? (string) self::$sapi : PHP_SAPI)
+                    : 'limit reached'
+            ));
+        }
+        foreach (array_slice($batches, 0, $sendable) as $index => $batch) {
+            $remaining = count($events) - $summary['sent'] - $summary['failed'] - $summary['dropped'];
+            if (microtime(true) > $deadline) {
+                $summary['dropped'] += $remaining;
+                self::log('warn', sprintf('SocialCRM: %d change event(s) not sent: the %.1f s budget is spent; '
+                    . 'the service reconciles them', $remaining, $plan['budget']));
                 break;
             }
-            $body = SCRM_ChangeEvent::encode($event);
-            $result = $body === null ? array('status' => 0, 'error' => 'event could not be encoded')
-                : $http->post($url, $body, SCRM_ChangeEvent::headers($body, $config->secret, $event['event_id'], time()));
+            $notice = SCRM_ChangeEvent::notice($batch, $index === $sendable - 1 ? $unsent : 0);
+            $body = SCRM_ChangeEvent::encode($notice);
+            $result = $body === null ? array('status' => 0, 'error' => 'notice could not be encoded')
+                : $http->post($url, $body, SCRM_ChangeEvent::headers($body, $config->secret, $notice['notice_id'], time()));
             if ($result['status'] >= 200 && $result['status'] < 300) {
-                $summary['sent']++;
+                $summary['sent'] += count($batch);
                 continue;
             }
-            $summary['failed']++;
-            $what = sprintf('change event %s (%s %s %s)', $event['event_id'], $event['action'], $event['module'], $event['record_id']);
+            $summary['failed'] += count($batch);
+            $what = sprintf('change notice %s (%d event(s))', $notice['notice_id'], count($batch));
             if ($result['status'] !== 0) {
                 self::log('warn', sprintf(
                     'SocialCRM: %s refused by %s with HTTP %d; the service reconciles it later',
@@ -213,14 +271,15 @@ class SCRM_ChangeNotifier
                 ));
                 continue;
             }
-            $summary['dropped'] = count($events) - $index - 1;
+            $notTried = $remaining - count($batch);
+            $summary['dropped'] += $notTried;
             self::log('warn', sprintf(
-                'SocialCRM: %s not delivered to %s: %s; %d more not tried in this request; '
+                'SocialCRM: %s not delivered to %s: %s; %d more event(s) not tried in this request; '
                 . 'the service reconciles them later',
                 $what,
                 SCRM_Config::describeUrl($url),
                 $result['error'],
-                $summary['dropped']
+                $notTried
             ));
             break;
         }

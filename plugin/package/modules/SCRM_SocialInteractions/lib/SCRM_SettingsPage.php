@@ -155,8 +155,11 @@ class SCRM_SettingsPage
         $config = $this->current();
         $url = $typedUrl !== null ? $typedUrl : $config->serviceUrl;
         $secretState = $config->secret !== '' ? 'LBL_SCRM_SETTINGS_SECRET_SET' : 'LBL_SCRM_SETTINGS_SECRET_UNSET';
-        $html = '<div class="moduleTitle"><h2>' . $this->e($this->t('LBL_SCRM_SETTINGS_TITLE')) . '</h2></div>'
-            . '<p>' . $this->e($this->t('LBL_SCRM_SETTINGS_INTRO')) . '</p>';
+        // The title block of SuiteCRM's own admin pages (getClassicModuleTitle): SuiteP floats the
+        // <h2> left, and the "clear" div puts the intro below the title instead of beside it.
+        $html = '<div class="moduleTitle"><h2 class="module-title-text">'
+            . $this->e($this->t('LBL_SCRM_SETTINGS_TITLE')) . '</h2><div class="clear"></div></div>'
+            . '<p class="scrm-settings-intro">' . $this->e($this->t('LBL_SCRM_SETTINGS_INTRO')) . '</p>';
         foreach ($messages as $message) {
             $html .= $this->message($message[0], $message[1]);
         }
@@ -201,10 +204,14 @@ class SCRM_SettingsPage
         return is_string($expected) && is_string($given) && $expected !== '' && hash_equals($expected, $given);
     }
 
+    /**
+     * The message boxes of SuiteCRM's own admin pages (modules/Administration/templates/
+     * RepairUtfEncoding.tpl): the theme's alert styles, green for success, red for errors.
+     */
     private function message($kind, $text)
     {
-        $class = $kind === 'ok' ? 'scrm-ok' : 'error';
-        return '<p class="' . $class . '">' . $this->e($text) . '</p>';
+        $attributes = $kind === 'ok' ? 'class="alert alert-success" role="status"' : 'class="alert alert-danger" role="alert"';
+        return '<div ' . $attributes . '>' . $this->e($text) . '</div>';
     }
 
     private function t($key)

@@ -19,13 +19,15 @@ $viewdefs[$module_name]['EditView'] = array(
             array('network', 'kind'),
             array('direction', 'occurred_at'),
             array(array('name' => 'body', 'displayParams' => array('rows' => 6, 'cols' => 80))),
-            array('permalink', 'language'),
+            // Edited as plain text: SuiteCRM's URL edit template pre-fills an empty field with
+            // "http://" (shown as a link and saved); detail and list views still show links.
+            array(array('name' => 'permalink', 'type' => 'varchar'), 'language'),
             array('sentiment_label', 'sentiment_score'),
             array('external_id', 'parent_external_id'),
         ),
         'LBL_SCRM_PANEL_AUTHOR' => array(
             array('author_name', 'author_handle'),
-            array('author_profile_url', 'profile_name'),
+            array(array('name' => 'author_profile_url', 'type' => 'varchar'), 'profile_name'),
         ),
         'LBL_SCRM_PANEL_HANDLING' => array(
             array('assigned_user_name', 'sla_due_at'),

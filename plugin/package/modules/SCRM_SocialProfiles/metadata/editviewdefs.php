@@ -17,7 +17,8 @@ $viewdefs[$module_name]['EditView'] = array(
         'LBL_SCRM_PANEL_OVERVIEW' => array(
             array('name', 'network'),
             array('display_name', 'handle'),
-            array('profile_url', 'external_id'),
+            // Edited as plain text: SuiteCRM's URL edit template pre-fills "http://".
+            array(array('name' => 'profile_url', 'type' => 'varchar'), 'external_id'),
             array('followers', 'advocate_score'),
             array('discount_seeker', 'assigned_user_name'),
         ),

@@ -1,0 +1,78 @@
+<?php
+if (!defined('sugarEntry') || !sugarEntry) {
+    die('Not A Valid Entry Point');
+}
+
+/**
+ * What the two SocialCRM beans check and normalise before SuiteCRM stores them, whoever wrote
+ * the values (the REST API, an edit form, inline editing, an import):
+ *
+ * - A URL field left at SuiteCRM's edit-form placeholder ("http://" or "https://") is empty:
+ *   SuiteCRM's URL edit template pre-fills it, and storing it would show a dead link and report
+ *   the field as changed on every later save.
+ * - A date and time in ISO 8601 with a zone ("2026-12-06T09:00:00+00:00", "...Z") is stored as
+ *   that instant in UTC. SuiteCRM itself only reads its database format (Y-m-d H:i:s, UTC) and
+ *   the user's display format, and stores anything else as NULL without a word.
+ * - A required date and time that is still empty refuses the save (SCRM_RecordRuleError), so a
+ *   record is never stored without it; the V8 API answers that with an error.
+ */
+class SCRM_RecordRules
+{
+    const ISO_DATETIME = '/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/';
+
+    /** @param string[] $fields the bean's URL fields */
+    public static function clearPlaceholderUrls($bean, array $fields)
+    {
+        foreach ($fields as $name) {
+            $value = isset($bean->$name) ? trim((string) $bean->$name) : '';
+            if ($value === 'http://' || $value === 'https://') {
+                $bean->$name = '';
+            }
+        }
+    }
+
+    /** @param string[] $fields the bean's date and time fields */
+    public static function normaliseIsoDatetimes($bean, array $fields)
+    {
+        foreach ($fields as $name) {
+            $value = isset($bean->$name) ? trim((string) $bean->$name) : '';
+            if ($value === '' || !preg_match(self::ISO_DATETIME, $value)) {
+                continue;
+            }
+            try {
+                $instant = new DateTimeImmutable($value);
+            } catch (\Exception $error) {
+                continue; // not a real date: SuiteCRM's own rules apply
+            }
+            $bean->$name = $instant->setTimezone(new DateTimeZone('UTC'))->format('Y-m-d H:i:s');
+        }
+    }
+
+    /**
+     * A record being created, or one whose stored value is being cleared, must have them; a
+     * record stored without one before this rule existed can still be updated.
+     *
+     * @param string[] $fields required date and time fields
+     * @throws SCRM_RecordRuleError when one of them is empty
+     */
+    public static function requireDatetimes($bean, array $fields)
+    {
+        $stored = isset($bean->fetched_row) && is_array($bean->fetched_row) ? $bean->fetched_row : null;
+        foreach ($fields as $name) {
+            $value = isset($bean->$name) ? trim((string) $bean->$name) : '';
+            $wasSet = $stored !== null && isset($stored[$name]) && trim((string) $stored[$name]) !== '';
+            if (($value === '' || $value === 'NULL') && ($stored === null || !empty($bean->new_with_id) || $wasSet)) {
+                throw new SCRM_RecordRuleError(sprintf(
+                    '%s: %s is required (a date and time, as Y-m-d H:i:s in UTC or ISO 8601 with a zone)',
+                    $bean->module_dir,
+                    $name
+                ));
+            }
+        }
+    }
+}
+
+/** A SocialCRM record that may not be stored as it is; the message names the field. */
+class SCRM_RecordRuleError extends \InvalidArgumentException
+{
+}
