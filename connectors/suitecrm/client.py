@@ -12,18 +12,32 @@ run the same suite against a live instance). What it does for its callers:
 * ``email1`` in an update is refused (SuiteCRM silently ignores it);
   ``replace_email_address`` does the change that works;
 * lists always send ``page[size]`` and ``page[number]`` (SuiteCRM's links are wrong
-  without them) and ``iterate`` walks every page lazily.
+  without them) and ``iterate`` walks every page lazily;
+* values are checked against ``/meta/fields`` before sending; for a module whose
+  metadata SuiteCRM refuses (``Users``, ``EmailAddresses``, ``SugarFeed``: modules that
+  are not tabs answer "[Not Allowed]" although they can be listed) the client cannot
+  check what it cannot see, so it sends the request and lets SuiteCRM answer; the
+  refusal is remembered, so the metadata is asked for once per client.
+
+Text. Every string attribute of every record, list and related list is handed over as
+the text SuiteCRM holds: V8 answers it HTML-encoded (``O&#039;Brien``), plus the
+SocialCRM package's escapes for emoji (``&#x1F621;``); ``text.decode_text`` undoes both
+in one pass. Text is written raw (never encoded by the client), and SuiteCRM itself
+still changes it on write: entities are decoded (``&amp;`` is stored as ``&``), HTML is
+sanitised by HTMLPurifier (``<script>`` elements and unknown tags are removed, ``<b>``
+stays), ``name``/``varchar`` values are trimmed, and characters outside the Basic
+Multilingual Plane (emoji) survive only through the SocialCRM package's ``before_save``
+hook (without it SuiteCRM's 3-byte ``utf8`` connection stores one ``?`` per byte).
 """
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import requests
 
@@ -33,6 +47,7 @@ from connectors.errors import (
     ConflictError,
     ConnectorError,
     NotFoundError,
+    PermissionDeniedError,
     ValidationError,
 )
 from connectors.suitecrm.auth import (
@@ -42,7 +57,7 @@ from connectors.suitecrm.auth import (
     password_login,
 )
 from connectors.suitecrm.changes import ChangeIterator
-from connectors.suitecrm.pagination import PageIterator
+from connectors.suitecrm.pagination import PageIterator, page_from_json
 from connectors.suitecrm.query import Filter, fields_param, page_params, sort_param
 from connectors.suitecrm.records import (
     CurrentUser,
@@ -51,14 +66,13 @@ from connectors.suitecrm.records import (
     Page,
     Record,
     Token,
-    module_of,
 )
 from connectors.suitecrm.responses import SERVICE, classify_api, json_body
+from connectors.suitecrm.text import decode_attributes
 from connectors.suitecrm.validation import FieldRules
 from connectors.transport import CallCounter, RetryPolicy, Transport
 
 JSON_API = "application/vnd.api+json"
-_NEXT_PAGE = re.compile(r"page\[number\]=(\d+)")
 
 
 def _segment(value: str) -> str:
@@ -87,7 +101,8 @@ class SuiteCRMClient:
         self.tokens = TokenManager(self.transport, credentials, token=token,
                                    on_token=on_token, clock=clock)
         self._fields: dict[str, dict[str, FieldInfo]] = {}
-        self.rules = FieldRules(self.fields)
+        self._refused: dict[str, str] = {}  # module -> SuiteCRM's refusal of its metadata
+        self.rules = FieldRules(self._checkable_fields)
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -146,7 +161,7 @@ class SuiteCRMClient:
     def current_user(self) -> CurrentUser:
         data = self._call("GET", "Api/V8/current-user", endpoint="GET /current-user",
                           idempotent=True).get("data") or {}
-        attrs = data.get("attributes") or {}
+        attrs = decode_attributes(data.get("attributes") or {})
         return CurrentUser(id=str(data.get("id", "")), user_name=str(attrs.get("user_name", "")),
                            full_name=str(attrs.get("full_name") or attrs.get("name") or ""),
                            is_admin=str(attrs.get("is_admin", "0")) == "1", attributes=attrs)
@@ -160,13 +175,33 @@ class SuiteCRMClient:
                 for name, info in attrs.items()}
 
     def fields(self, module: str) -> dict[str, FieldInfo]:
-        """Field definitions of a module (cached for the client's life)."""
+        """Field definitions of a module (cached for the client's life).
+
+        Raises ``PermissionDeniedError`` when SuiteCRM refuses them; the refusal is
+        cached too (SuiteCRM refuses the metadata of every module that is not a tab,
+        such as ``Users``, ``EmailAddresses`` and ``SugarFeed``, even to an admin).
+        """
+        if module in self._refused:
+            detail = self._refused[module]
+            raise PermissionDeniedError(detail, service=SERVICE, status=400, detail=detail)
         if module not in self._fields:
-            body = self._call("GET", f"Api/V8/meta/fields/{_segment(module)}",
-                              endpoint="GET /meta/fields", idempotent=True)
+            try:
+                body = self._call("GET", f"Api/V8/meta/fields/{_segment(module)}",
+                                  endpoint="GET /meta/fields", idempotent=True)
+            except PermissionDeniedError as exc:
+                self._refused[module] = exc.detail or exc.message
+                raise
             attrs = (body.get("data") or {}).get("attributes") or {}
             self._fields[module] = {n: FieldInfo.from_json(n, d) for n, d in attrs.items()}
         return self._fields[module]
+
+    def _checkable_fields(self, module: str) -> Mapping[str, FieldInfo]:
+        """What the pre-send checks may use: the module's fields, or nothing when
+        SuiteCRM refuses to describe them (then SuiteCRM's own answer is the check)."""
+        try:
+            return self.fields(module)
+        except PermissionDeniedError:
+            return {}
 
     def link_names(self, module: str) -> list[str]:
         """Relationship link names usable with ``related``/``link``/``unlink``."""
@@ -205,7 +240,7 @@ class SuiteCRMClient:
                   *sort_param(sort), *page_params(size, number)]
         body = self._call("GET", f"Api/V8/module/{_segment(module)}", endpoint="GET /module",
                           idempotent=True, params=params)
-        return _page(module, body, size, number)
+        return page_from_json(module, body, size, number)
 
     def create(self, module: str, attributes: Mapping[str, Any], *,
                record_id: str | None = None) -> Record:
@@ -285,7 +320,7 @@ class SuiteCRMClient:
                 f"/relationships/{_segment(link)}")
         body = self._call("GET", path, endpoint="GET /module/{id}/relationships/{link}",
                           idempotent=True, params=params)
-        return _page("", body, size, number)
+        return page_from_json("", body, size, number)
 
     def link(self, module: str, record_id: str, related_module: str, related_id: str, *,
              link: str | None = None) -> None:
@@ -312,29 +347,3 @@ class SuiteCRMClient:
         self._call("POST", "Api/V8/logout", endpoint="POST /logout", idempotent=True)
         self.tokens.forget()
 
-
-def _page(module: str, body: Any, size: int, number: int) -> tuple[Page, int | None]:
-    if not isinstance(body, Mapping) or not isinstance(body.get("data"), list):
-        raise BadResponseError("list answer without a data array", service=SERVICE)
-    meta = body.get("meta") or {}
-    links = body.get("links")
-    records = tuple(Record.from_json(module or module_of(str(item.get("type", ""))), item)
-                    for item in body["data"])
-    total_pages = _int(meta.get("total-pages"))
-    next_number: int | None = None
-    if isinstance(links, Mapping):
-        match = _NEXT_PAGE.search(unquote(str(links.get("next") or "")))
-        next_number = int(match.group(1)) if links.get("next") and match else None
-    elif total_pages is not None and number < total_pages:
-        next_number = number + 1  # relationship lists carry meta but no links
-    page = Page(records=records, number=number, size=size, total_pages=total_pages,
-                total_records=_int(meta.get("total-records")),
-                has_next=next_number is not None)
-    return page, next_number
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None

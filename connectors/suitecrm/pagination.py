@@ -9,12 +9,16 @@ can be empty); it raises rather than loop if ``next`` points back at a page alre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
 
 from connectors.errors import BadResponseError
-from connectors.suitecrm.records import Page, Record
+from connectors.suitecrm.records import Page, Record, module_of
 
 FetchPage = Callable[[int], tuple[Page, int | None]]
+_NEXT_PAGE = re.compile(r"page\[number\]=(\d+)")
 
 
 class PageIterator:
@@ -47,3 +51,32 @@ class PageIterator:
     def __iter__(self) -> Iterator[Record]:
         for page in self.pages():
             yield from page.records
+
+
+def page_from_json(module: str, body: Any, size: int, number: int) -> tuple[Page, int | None]:
+    """One list answer as a ``Page``, and the page number its ``next`` link names.
+    ``module`` empty: each record's module follows its type (related lists)."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("data"), list):
+        raise BadResponseError("list answer without a data array", service="suitecrm")
+    meta = body.get("meta") or {}
+    links = body.get("links")
+    records = tuple(Record.from_json(module or module_of(str(item.get("type", ""))), item)
+                    for item in body["data"])
+    total_pages = _int(meta.get("total-pages"))
+    next_number: int | None = None
+    if isinstance(links, Mapping):
+        match = _NEXT_PAGE.search(unquote(str(links.get("next") or "")))
+        next_number = int(match.group(1)) if links.get("next") and match else None
+    elif total_pages is not None and number < total_pages:
+        next_number = number + 1  # relationship lists carry meta but no links
+    page = Page(records=records, number=number, size=size, total_pages=total_pages,
+                total_records=_int(meta.get("total-records")),
+                has_next=next_number is not None)
+    return page, next_number
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -9,6 +9,7 @@ from typing import Any
 
 from connectors.errors import BadResponseError
 from connectors.suitecrm.dates import parse_datetime
+from connectors.suitecrm.text import decode_attributes
 
 # SuiteCRM answers with object names; requests need module names. The usual ones, and
 # the package's own; others fall back to the object name itself.
@@ -30,7 +31,8 @@ def module_of(object_name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Record:
     """One SuiteCRM record. ``module`` is the module name (``Contacts``); ``type`` the
-    object name SuiteCRM answers with (``Contact``)."""
+    object name SuiteCRM answers with (``Contact``). String attributes hold the text as
+    written (``O'Brien``), not SuiteCRM's HTML-encoded answer (see ``text``)."""
 
     module: str
     type: str
@@ -55,7 +57,7 @@ class Record:
         if not isinstance(attributes, Mapping):
             raise BadResponseError("record attributes are not an object", service="suitecrm")
         return cls(module=module, type=str(data["type"]), id=str(data["id"]),
-                   attributes=dict(attributes))
+                   attributes=decode_attributes(attributes))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,9 @@ What the real API does (see the recordings the contract tests replay):
   object, not the JSON:API array (an array is accepted too, should that ever change);
 * an unknown or deleted id is **400** ``"{Module} module with id X is not found"``,
   not 404; creating with an id that exists is 400 ``"Bean ... is already exist"``;
+* SQL on something that is not a column (a filter on a relate field, a sort on a link)
+  answers 400 with the JSON error *followed by* "Database failure. Please refer to
+  suitecrm.log for details." as raw text: the JSON at the start is read alone;
 * auth errors use the OAuth shape ``{"error", "error_description", "hint", "message"}``
   with 401; the token endpoint answers a wrong user password with **500 and the
   password inside the message**, and an unknown client id with 500 as well. Both are
@@ -52,10 +55,15 @@ def json_body(response: requests.Response) -> Any:
 
 
 def _safe_json(response: requests.Response) -> dict[str, Any]:
+    """The error body as an object. A database failure answers the JSON error followed
+    by the same words printed raw, so the JSON at the start is read on its own."""
     try:
         body = response.json()
     except ValueError:
-        return {}
+        try:
+            body, _ = json.JSONDecoder().raw_decode(response.text.lstrip())
+        except ValueError:
+            return {}
     return body if isinstance(body, dict) else {}
 
 

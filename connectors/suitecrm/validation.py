@@ -8,8 +8,14 @@ module and only when a value or query needs it):
 * datetime fields take an aware ``datetime`` (or an exact UTC ``Y-m-d H:i:s``);
 * date fields take a ``date`` (or ``Y-m-d``), never a ``datetime`` (its day would
   depend on a time zone);
-* filters and sorts may only name stored fields (plus ``email1``, which SuiteCRM joins
-  specially): relate and other non-db fields are not columns of the table.
+* filters may only name stored fields (plus ``email1``, which SuiteCRM joins specially);
+  sorts stored fields and the non-db fields SuiteCRM's list query selects by name
+  (``relate`` values such as ``account_name``, and ``full_name``/``name``): anything else
+  is not a column, and SuiteCRM answers "Database failure" in a body that is not JSON.
+
+A module whose metadata SuiteCRM refuses (the lookup gives no fields) is not checked:
+what cannot be seen cannot be validated, and SuiteCRM's answer is the check. Everything
+that needs no metadata (operators, ``None`` values, naive datetimes) is still refused.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from connectors.suitecrm.records import FieldInfo
 
 FieldLookup = Callable[[str], Mapping[str, FieldInfo]]
 _LOOKS_LIKE_DATE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})")
-QUERYABLE_NON_DB = frozenset({"email1"})
+FILTERABLE_NON_DB = frozenset({"email1"})
+SORTABLE_NON_DB_TYPES = frozenset({"relate", "fullname", "name"})
 
 
 def _needs_types(value: Any) -> bool:
@@ -46,18 +53,21 @@ class FieldRules:
         return {name: encode_value(value) for name, value in attributes.items()}
 
     def check_query(self, module: str, filter_: Filter | None, sort: str | None) -> None:
-        names = set(filter_.fields) if filter_ else set()
-        if sort:
-            names.add(sort.lstrip("-"))
+        filtered = (filter_.fields if filter_ else set()) - FILTERABLE_NON_DB
         if filter_:
             self._check_values(module, ((c.field, c.value) for c in filter_.conditions))
-        if names - QUERYABLE_NON_DB:
-            fields = self._fields(module)
-            for name in sorted(names - QUERYABLE_NON_DB):
-                info = fields.get(name)
-                if info is not None and info.source == "non-db":
-                    raise ValueError(f"{module}.{name} is not a database column; SuiteCRM "
-                                     "cannot filter or sort by it")
+        if not filtered and not sort:
+            return
+        fields = self._fields(module)
+        for name in sorted(filtered):
+            info = fields.get(name)
+            if info is not None and info.source == "non-db":
+                raise ValueError(f"{module}.{name} is not a database column; SuiteCRM "
+                                 "cannot filter by it")
+        info = fields.get(sort.lstrip("-")) if sort else None
+        if info is not None and info.source == "non-db" and info.type not in SORTABLE_NON_DB_TYPES:
+            raise ValueError(f"{module}.{info.name} is not a database column; SuiteCRM "
+                             "cannot sort by it")
 
     def _check_values(self, module: str, pairs: Iterable[tuple[str, Any]]) -> None:
         suspects = [(name, value) for name, value in pairs if _needs_types(value)]

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import NotFoundError, PermissionDeniedError, ValidationError
+from connectors.suitecrm import Filter, SuiteCRMClient
+from connectors.transport import CallCounter
+
+REFUSED = "[SuiteCRM] [Not Allowed] The API user does not have access to this module."
 
 
 def test_unknown_id_is_not_found_although_suitecrm_says_400(crm):
@@ -54,3 +58,31 @@ def test_meta_fields_types(crm):
     assert fields["calls"].is_link
     assert fields["calls"].relationship == "calls_contacts"
     assert fields["email1"].type == "varchar"
+
+
+@pytest.mark.parametrize("module", ["Users", "EmailAddresses", "SugarFeed"])
+def test_metadata_suitecrm_refuses_is_asked_for_once(target, module):
+    counter = CallCounter()
+    crm = SuiteCRMClient.service_account(target.url, target.client_id, target.client_secret,
+                                         counter=counter)
+    for _ in range(2):
+        with pytest.raises(PermissionDeniedError) as err:
+            crm.fields(module)
+        assert err.value.detail == REFUSED
+    assert counter.snapshot()[("suitecrm", "GET /meta/fields")] == 1
+
+
+def test_modules_without_metadata_are_still_filtered_and_sorted(crm, janitor):
+    """SuiteCRM lists EmailAddresses and SugarFeed although it refuses their metadata:
+    the client sends such queries unchecked and SuiteCRM's answer is the check."""
+    last = janitor.name("Feed")
+    janitor.create("Contacts", {"last_name": last, "email1": f"{last}@example.org"})
+    addresses = list(crm.iterate("EmailAddresses", sort="email_address",
+                                 filter=Filter.where(email_address__like=f"{last}%")))
+    assert [r["email_address"].lower() for r in addresses] == [f"{last}@example.org".lower()]
+    feed = crm.list("SugarFeed", filter=Filter.where(name__like=f"%{last}%"), page_size=5)
+    assert len(feed) == 1
+    assert feed.records[0]["name"].startswith("<b>{this.CREATED_BY}</b>")  # decoded text
+    with pytest.raises(ValidationError) as err:
+        crm.list("SugarFeed", filter=Filter.where(created_by_name="Administrator"))
+    assert err.value.detail == "Database failure. Please refer to suitecrm.log for details."

@@ -15,8 +15,8 @@ from connectors.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from connectors.suitecrm.client import _page
 from connectors.suitecrm.pagination import PageIterator
+from connectors.suitecrm.pagination import page_from_json as _page
 from connectors.suitecrm.query import Filter, fields_param, page_params, sort_param
 from connectors.suitecrm.records import Record
 from connectors.suitecrm.responses import classify_api, classify_token

@@ -29,6 +29,8 @@ import requests
 from connectors.sandbox.suitecrm import RECORDING_CC_CLIENT, RECORDING_PASSWORD_CLIENT
 
 RECORDINGS_DIR = Path(__file__).resolve().parents[1] / "contract" / "recordings"
+# What the recordings' SuiteCRM had beyond a stock install: one Studio field on Contacts.
+RECORDING_INSTANCE = Path(__file__).resolve().parent / "recording_instance"
 KEEP_RECORDED_AUTH = {"097", "098"}
 LOGOUT_TOKEN = {"106", "107"}
 CLIENT_CREDENTIALS = {"101"}

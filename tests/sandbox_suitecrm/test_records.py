@@ -98,7 +98,7 @@ def people(admin: Api) -> dict[str, str]:
             "first_name": "Ana",
             "last_name": "Ñúñez",
             "lead_source": "Web Site",
-            "social_handle_c": "@ana",
+            "jjwg_maps_address_c": "1 Main St",
         },
         "bob": {"first_name": "Bob", "last_name": "Nunez", "lead_source": "Email"},
         "cy": {"first_name": "Cy", "last_name": "Brown"},
@@ -117,7 +117,7 @@ def people(admin: Api) -> dict[str, str]:
             {"bob", "cy"},
         ),
         ("filter[last_name][gt]=b&filter[last_name][lt]=c", {"cy"}),
-        ("filter[social_handle_c][eq]=@ana", {"ana"}),
+        ("filter[jjwg_maps_address_c][eq]=1 Main St", {"ana"}),
         ("filter[last_name][eq]=Nobody", set()),
     ],
 )

@@ -11,7 +11,7 @@ from connectors.sandbox.suitecrm import SuiteCRMSandbox
 from connectors.sandbox.suitecrm.registry import SchemaError, load_registry
 
 from .conftest import START, login
-from .replay import RECORDINGS_DIR
+from .replay import RECORDING_INSTANCE, RECORDINGS_DIR
 
 PROFILE_MODULE = {
     "module": "SCRM_SocialProfiles",
@@ -94,7 +94,7 @@ CONTACT_EXTENSION = {
 )
 def test_recorded_modules_serve_the_recorded_field_metadata(recording: str, module: str) -> None:
     recorded = json.loads((RECORDINGS_DIR / recording).read_text())["response"]["body"]["data"]
-    schema = load_registry()[module]
+    schema = load_registry([RECORDING_INSTANCE])[module]
     assert {name: dict(meta) for name, meta in schema.fields.items()} == recorded["attributes"]
 
 
@@ -104,7 +104,11 @@ def test_a_module_and_a_custom_field_are_just_json_files(tmp_path: Path) -> None
     with SuiteCRMSandbox(seed=False, clock=lambda: START, schema_dirs=[tmp_path]) as box:
         api = login(box.url)
         fields = api.get("/Api/V8/meta/fields/Contacts").json()["data"]["attributes"]
-        assert list(fields)[-2:] == ["scrm_avg_sentiment_c", "scrm_profiles"]
+        # a package's link joins the module's own fields; its custom field goes last
+        names = list(fields)
+        assert names[-1] == "scrm_avg_sentiment_c"
+        first_custom = min(i for i, name in enumerate(names) if name.endswith("_c"))
+        assert names.index("scrm_profiles") == first_custom - 1
         assert fields["scrm_avg_sentiment_c"]["source"] == "custom_fields"
         contact = api.create("Contacts", {"last_name": "Fan", "scrm_avg_sentiment_c": 0.5})
         assert contact["attributes"]["scrm_avg_sentiment_c"] == "0.50"
@@ -133,3 +137,46 @@ def test_bad_schema_files_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("[1, 2]")
     with pytest.raises(SchemaError, match=r"broken\.json"):
         load_registry([tmp_path])
+
+
+def test_the_package_modules_answer_as_a_suitecrm_with_the_package_does() -> None:
+    """Recorded from a SuiteCRM 7.14 with the package: the first link per related module
+    (Users is created_by_link), SecurityGroups, the profile's interactions; single-record
+    links read as {} until something is linked; /meta/fields keeps the vardefs' numbers."""
+    with SuiteCRMSandbox(seed=False, clock=lambda: START, with_plugin=True) as box:
+        api = login(box.url)
+        contact = api.create("Contacts", {"last_name": "Fan"})
+        profile = api.create("SCRM_SocialProfiles", {
+            "name": "@fan", "network": "facebook", "external_id": "fb-1",
+            "contact_id": contact["id"]})
+        related = profile["relationships"]
+        assert list(related) == ["Accounts", "Contacts", "Leads", "SCRM_SocialInteractions",
+                                 "SecurityGroups", "Users"]
+        assert related["Users"]["links"]["related"].endswith("/relationships/created_by_link")
+        assert related["SecurityGroups"]["links"]["related"].endswith(
+            "/relationships/SecurityGroups")
+        links = {name: profile["attributes"][name] for name in (
+            "created_by_link", "assigned_user_link", "SecurityGroups", "contact_link",
+            "lead_link", "account_link", "scrm_socialinteractions")}
+        assert links == {"created_by_link": "", "assigned_user_link": "", "SecurityGroups": "",
+                         "contact_link": "", "lead_link": {}, "account_link": {},
+                         "scrm_socialinteractions": ""}
+        interaction = api.create("SCRM_SocialInteractions", {
+            "name": "Hi", "network": "facebook", "kind": "comment", "direction": "inbound",
+            "external_id": "fb-2", "occurred_at": "2030-01-15 10:00:00"})
+        assert list(interaction["relationships"]) == [
+            "Accounts", "Cases", "Contacts", "Leads", "SCRM_SocialProfiles", "SecurityGroups",
+            "Users"]
+        single = ("contact_link", "lead_link", "account_link", "case_link", "profile_link")
+        assert [interaction["attributes"][name] for name in single] == [{}] * len(single)
+        fields = api.get("/Api/V8/meta/fields/SCRM_SocialProfiles").json()["data"]["attributes"]
+        assert fields["name"] == {"type": "name", "dbType": "varchar", "len": 255,
+                                  "required": False}
+        assert fields["match_confidence"] == {"type": "decimal", "dbType": "decimal",
+                                              "len": "7,4", "precision": 4, "required": False}
+        assert list(fields["contact_link"]) == ["type", "source", "relationship", "required",
+                                                "dbType"]
+        assert fields["created_by_link"]["relationship"] == "scrm_socialprofiles_created_by"
+        custom = api.get("/Api/V8/meta/fields/Contacts").json()["data"]["attributes"]
+        assert custom["scrm_avg_sentiment_c"]["default"] == ""
+        assert custom["scrm_avg_sentiment_c"]["comments"] == ""

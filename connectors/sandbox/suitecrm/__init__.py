@@ -57,9 +57,17 @@ client_credentials, password, refresh_token), ``POST /Api/V8/logout``,
 ``POST /Api/V8/module/{M}/{id}/relationships[/{link}]``,
 ``DELETE /Api/V8/module/{M}/{id}/relationships/{link}/{relatedId}``. Anything else
 is 404 ``{"message": "Not found"}``; a wrong method is 405 with the allowed list.
+``/meta/fields`` answers only for modules listed by ``/meta/modules`` (the tabs):
+``Users``, ``EmailAddresses`` and ``SugarFeed`` are refused with SuiteCRM's exact
+"[Not Allowed]" body although they can be listed. A filter on a non-db field (other than
+``email1``) or a sort on one that SuiteCRM does not join (links, ``email1``) is SuiteCRM's
+"Database failure": a 400 whose body is the JSON error followed by raw text.
 The modules' behaviour (filters, sorting, paging and its ``next``-link bug, date
 storage, ``email1``, relate fields, relationship kinds, ACL) is described in the
-docstrings of ``query``, ``values``, ``records``, ``links``, ``acl`` and ``documents``.
+docstrings of ``query``, ``values``, ``records``, ``links``, ``acl`` and ``documents``;
+text (``to_html`` on read, entity decoding and HTML sanitising on write, ``????`` for
+emoji, and with ``with_plugin`` the package's text guard) in ``text``. The differential
+check (``tests/live/test_differential.py``) holds all of it against a real SuiteCRM.
 
 Control API (``/__sandbox__``, never under ``/Api``; JSON in and out, no auth)
 ==============================================================================
@@ -134,16 +142,20 @@ One JSON object per file. A *module* file::
                    "minutes": "duration_minutes"},      # optional: computed end
       "timestamps": {"created": "date_created", "modified": "date_modified"},
       "uppercase": {"email_address_caps": "email_address"},
-      "copy_fields": {"amount_usdollar": "amount"}
+      "copy_fields": {"amount_usdollar": "amount"},
+      "api_hidden": ["user_name"],      # sensitive / not api-visible: left out of
+                                         #   /module answers, shown by /current-user
+      "derived": {"probability": {"from": "sales_stage",       # filled on save while
+                                  "values": {"Prospecting": "10"}}}  # still empty
     }
 
 An *extension* file adds to a module already loaded (custom fields of a package, such
 as ``scrm_avg_sentiment_c`` on Contacts, or the plugin's link fields)::
 
     {"extends": "Contacts",
-     "fields": {"scrm_avg_sentiment_c": {"type": "decimal", "dbType": "decimal",
-                "len": "5", "precision": "2", "source": "custom_fields",
-                "required": false}},
+     "fields": {"scrm_avg_sentiment_c": {"required": false, "source": "custom_fields",
+                "type": "decimal", "default": null, "comments": "", "len": "7",
+                "precision": "4", "dbType": "decimal"}},
      "links": {...}, "relate": {...}}
 
 Fields are appended after the module's own (like ``_cstm`` fields); other objects are

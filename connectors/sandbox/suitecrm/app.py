@@ -51,7 +51,10 @@ def create_app(core: SandboxCore) -> Flask:
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        return pretty(error.body(), error.status, error.content_type)
+        response = pretty(error.body(), error.status, error.content_type)
+        if error.trailer:
+            response.set_data(response.get_data() + error.trailer.encode("utf-8"))
+        return response
 
     @app.errorhandler(OAuthError)
     def _oauth_error(error: OAuthError) -> Response:

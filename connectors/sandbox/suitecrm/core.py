@@ -24,6 +24,7 @@ from .registry import load_registry, load_swagger
 from .relationship_service import RelationshipService
 from .seed import seed_all
 from .store import Store
+from .text import TextRules
 
 Clock = Callable[[], datetime]
 
@@ -41,8 +42,10 @@ class SandboxCore:
         rng_seed: int = 7,
         clock: Clock | None = None,
         schema_dirs: Iterable[Path | str] = (),
+        guarded_modules: Iterable[str] = (),
     ) -> None:
         self.seed = seed
+        self.text = TextRules(frozenset(guarded_modules))
         self.rng_seed = rng_seed
         self.clock: Clock = clock or utc_now
         self.registry = load_registry(schema_dirs)
@@ -64,7 +67,7 @@ class SandboxCore:
             store = Store(list(self.registry.modules), self.rng_seed)
             with store.lock:
                 self.store = store
-                self.records = Records(store, self.registry, self.clock)
+                self.records = Records(store, self.registry, self.clock, self.text)
                 self.modules = ModuleService(self.records)
                 self.relationships = RelationshipService(self.records)
                 self.roles: dict[str, Role] = {}

@@ -20,9 +20,11 @@ NO_RESULT = "Request was successful, but there is no result"
 
 
 def relationships_object(schema: ModuleSchema, path: str) -> dict[str, Any] | list[Any]:
+    """``RelationshipObjectHelper``: one link per related module, sorted by module name
+    (PHP's ``asort``), so links added by a package land in their place."""
     links = {
         module: {"links": {"related": f"{path}/relationships/{link}"}}
-        for module, link in schema.relationships.items()
+        for module, link in sorted(schema.relationships.items())
     }
     return links or []
 

@@ -23,11 +23,12 @@ NOT_ALLOWED = "[SuiteCRM] [Not Allowed] The API user does not have access to thi
 class ApiError(Exception):
     """A V8 data error: 400 (unless told otherwise) with SuiteCRM's ``errors`` object."""
 
-    def __init__(self, detail: str, *, params: bool, status: int = 400) -> None:
+    def __init__(self, detail: str, *, params: bool, status: int = 400, trailer: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
         self.status = status
         self.content_type = JSON if params else JSON_API
+        self.trailer = trailer  # raw text PHP printed after the JSON (see database_failure)
 
     def body(self) -> dict[str, object]:
         return {"errors": {"status": self.status, "title": None, "detail": self.detail}}
@@ -41,6 +42,16 @@ def params_error(detail: str) -> ApiError:
 def service_error(detail: str) -> ApiError:
     """An error raised by a controller or service (``application/vnd.api+json``)."""
     return ApiError(detail, params=False)
+
+
+DATABASE_FAILURE = "Database failure. Please refer to suitecrm.log for details."
+
+
+def database_failure() -> ApiError:
+    """SQL on a column that does not exist (a filter on a non-db field, a sort on a link):
+    the JSON error, then the same words printed raw by the DB layer, so the body as a
+    whole is not JSON."""
+    return ApiError(DATABASE_FAILURE, params=False, trailer=DATABASE_FAILURE)
 
 
 def invalid_option(name: str, value: object) -> ApiError:
@@ -76,6 +87,8 @@ def php_repr(value: object) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # PHP's (string) 42.0 is "42"
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dict | list):
@@ -84,16 +97,17 @@ def php_repr(value: object) -> str:
 
 
 def php_type(value: object) -> str:
+    """PHP's ``gettype``, which the bundled OptionsResolver names types with."""
     if isinstance(value, bool):
-        return "bool"
+        return "boolean"
     if isinstance(value, int):
-        return "int"
+        return "integer"
     if isinstance(value, float):
-        return "float"
+        return "double"
     if isinstance(value, dict | list):
         return "array"
     if value is None:
-        return "null"
+        return "NULL"
     return "string"
 
 

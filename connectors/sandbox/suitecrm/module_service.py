@@ -69,6 +69,7 @@ class ModuleService:
     ) -> dict[str, Any]:
         schema = params.schema
         ensure_module(actor, schema)
+        query.check_columns(schema, params.where, params.sort)
         store = self.records.store
         if params.where.deleted:
             rows = [r for r in store.rows[schema.module].values() if r.get("deleted") == "1"]
@@ -118,7 +119,22 @@ class ModuleService:
         if "deleted" in params.attributes:
             ensure(actor, schema, "delete", row)
         self.records.update(schema, row, params.attributes, actor=actor)
-        return documents.document(self._data(schema, row, f"{path}/{row['id']}"))
+        data = self._data(schema, row, f"{path}/{row['id']}")
+        if row.get("deleted") == "1":
+            self._as_left_by_the_save(data["attributes"], params.attributes, actor)
+        return documents.document(data)
+
+    def _as_left_by_the_save(
+        self, attributes: dict[str, Any], sent: dict[str, Any], actor: Actor
+    ) -> None:
+        """A PATCH with ``deleted`` cannot re-read the record it just deleted: SuiteCRM
+        answers from the bean as the save left it (measured by the differential check):
+        ``deleted`` as sent, no ``date_entered``, the user *name* as ``modified_by_name``."""
+        user = self.records.store.get("Users", actor.user_id) or {}
+        for name, value in (("deleted", sent.get("deleted")), ("date_entered", ""),
+                            ("modified_by_name", user.get("user_name") or "")):
+            if name in attributes:
+                attributes[name] = value
 
     def delete(self, actor: Actor, params: RecordParams) -> dict[str, Any]:
         schema = params.schema

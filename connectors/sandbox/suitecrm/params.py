@@ -20,6 +20,7 @@ from .errors import (
     invalid_option,
     missing_option,
     params_error,
+    service_error,
     undefined_options,
     wrong_type,
 )
@@ -148,12 +149,19 @@ def _list_options(
 
 
 def record_params(registry: SchemaRegistry, raw: RawRequest, *, with_fields: bool) -> RecordParams:
+    """GET/DELETE of one record. The module is not checked by the parameters here but
+    by ``BeanManager::getBeanSafe`` in the service, hence its own (service) error."""
     params = raw.merged()
     defined = ["fields", "id", "moduleName"] if with_fields else ["id", "moduleName"]
     _check_names(params, defined, ["id", "moduleName"])
-    schema = module_schema(registry, params["moduleName"])
+    name = params["moduleName"]
+    if not isinstance(name, str):
+        raise wrong_type("moduleName", name, "string")
     rid = record_id(params["id"])
     fields = query.parse_fields(registry, params["fields"]) if "fields" in params else None
+    schema = registry.resolve(name)
+    if schema is None:
+        raise service_error(f"Module with name {name} is not found")
     return RecordParams(schema=schema, record_id=rid, fields=fields)
 
 

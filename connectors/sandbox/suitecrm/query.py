@@ -16,9 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import values
-from .errors import invalid_option, params_error, undefined_options, wrong_type
+from .errors import (
+    database_failure,
+    invalid_option,
+    params_error,
+    undefined_options,
+    wrong_type,
+)
 from .registry import ModuleSchema, SchemaRegistry
 from .store import Row
+from .text import TextRules
 
 FIELDS_PATTERN = re.compile(r"[^A-Za-z0-9_\-,]")
 SORT_PATTERN = re.compile(r"[^A-Za-z0-9_\-]")
@@ -127,8 +134,32 @@ def parse_filter(schema: ModuleSchema, value: Any) -> Filter:
             if op.lower() not in FILTER_OPERATORS:
                 raise params_error(f"Filter operator {op} is invalid")
             text = operand if isinstance(operand, str) else values.php_string(operand)
+            text = TextRules.operand(text)  # DBManager::quoted runs from_html
             conditions.append(Condition(field=name, op=op.lower(), value=text))
     return Filter(conditions=tuple(conditions), use_or=use_or, deleted=deleted)
+
+
+# Non-db fields SuiteCRM's list query selects under their own name (joined relate
+# values, concatenated names), so ORDER BY finds them; any other non-db field is not a
+# column and the SQL fails.
+SORTABLE_NON_DB_TYPES = frozenset({"relate", "fullname", "name"})
+
+
+def filterable(schema: ModuleSchema, name: str) -> bool:
+    """A column of the table (custom fields too), or ``email1``, which SuiteCRM joins."""
+    return schema.is_stored(name) or name == "email1"
+
+
+def sortable(schema: ModuleSchema, name: str) -> bool:
+    return schema.is_stored(name) or schema.fields[name].get("type") in SORTABLE_NON_DB_TYPES
+
+
+def check_columns(schema: ModuleSchema, where: Filter, sort: Sort | None) -> None:
+    """The database failure a filter or sort on something that is not a column causes."""
+    if any(not filterable(schema, c.field) for c in where.conditions):
+        raise database_failure()
+    if sort is not None and not sortable(schema, sort.field):
+        raise database_failure()
 
 
 ValueOf = Callable[[ModuleSchema, Row, str], Any]

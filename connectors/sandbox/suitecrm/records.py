@@ -26,6 +26,7 @@ from .acl import Actor
 from .links import Links
 from .registry import ModuleSchema, SchemaRegistry
 from .store import Row, Store
+from .text import TextRules, guard_unescape
 
 MAX_DEPTH = 3
 
@@ -34,11 +35,16 @@ class Records:
     """Reads and writes rows of every module; the services call it under the store lock."""
 
     def __init__(
-        self, store: Store, registry: SchemaRegistry, clock: Callable[[], datetime]
+        self,
+        store: Store,
+        registry: SchemaRegistry,
+        clock: Callable[[], datetime],
+        text: TextRules | None = None,
     ) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
+        self.text = text or TextRules()
         self.links = Links(store, registry)
 
     def now(self) -> str:
@@ -100,14 +106,20 @@ class Records:
         fill: Mapping[str, Any] | None = None,
         user_dates: bool = False,
     ) -> dict[str, Any]:
-        """The ``attributes`` object of a record, in schema order."""
+        """The ``attributes`` object of a record, in schema order. ``user_dates`` is the
+        ``/current-user`` flavour: dates in the user's format, and the fields the other
+        routes hide (``api_hidden``: sensitive or not ``api-visible``) shown."""
         wanted = set(fields) if fields is not None else None
         out: dict[str, Any] = {}
         for name in schema.attributes:
             if wanted is not None and name not in wanted:
                 continue
+            if name in schema.api_hidden and not user_dates:
+                continue
             if fill and name in fill:
-                out[name] = fill[name]
+                value = fill[name]
+                out[name] = self.text.show(schema.module, value, hooks=False) if isinstance(
+                    value, str) else value
                 continue
             raw = self.value(schema, row, name)
             if raw is None:
@@ -119,8 +131,20 @@ class Records:
             elif raw and kind in {"datetime", "date"}:
                 out[name] = values.output(kind, raw)
             else:
-                out[name] = raw
+                out[name] = self._shown(schema, name, raw)
         return out
+
+    def _shown(self, schema: ModuleSchema, name: str, raw: Any) -> Any:
+        """A value as V8 answers it: ``to_html`` (not for ``email1``, which SuiteCRM
+        fills without it), plus the text guard's display hook on the record's own
+        fields (relate values are read without the related record's hooks)."""
+        if not isinstance(raw, str):
+            return raw
+        relate = schema.relate.get(name)
+        if relate is not None and relate.email:
+            return raw
+        own = schema.is_stored(name) or relate is None
+        return self.text.show(schema.module, raw, hooks=own)
 
     def _empty(self, schema: ModuleSchema, row: Row, name: str) -> Any:
         """How PHP shows an empty field: ``""`` unless the schema says otherwise; a
@@ -227,7 +251,9 @@ class Records:
                         start_in_db_format = db_format and row[name] is not None
                 else:
                     precision = schema.fields[name].get("precision")
-                    row[name] = values.to_storage(kind, value, precision)
+                    row[name] = self._stored_text(
+                        schema, name, kind, values.to_storage(kind, value, precision)
+                    )
             elif name in schema.relate_writes:
                 deferred.append(("link", schema.relate_writes[name], value))
             elif creating and name in {"email1", "email2"} and name in schema.relate:
@@ -239,6 +265,9 @@ class Records:
         for target, source in schema.copy_fields.items():
             if source in attributes and target not in attributes:
                 row[target] = row.get(source)
+        for target, derived in schema.derived.items():
+            if row.get(target) is None and row.get(derived.source) in derived.values:
+                row[target] = derived.values[row[derived.source]]
         if duration and duration["end"] not in attributes:
             start = duration["start"]
             touched = duration["hours"] in attributes or duration["minutes"] in attributes
@@ -250,6 +279,14 @@ class Records:
                     row[start], row.get(duration["hours"]), row.get(duration["minutes"])
                 )
         return deferred
+
+    def _stored_text(self, schema: ModuleSchema, name: str, kind: str, stored: Any) -> Any:
+        """Strings through SuiteCRM's sanitizer, the text guard and the connection."""
+        if not isinstance(stored, str) or kind in {"datetime", "date", "bool", "int", "float"}:
+            return stored
+        if kind == "text":
+            return self.text.save(schema.module, schema.fields[name], stored)
+        return self.text.store(schema.module, stored)
 
     def _run_deferred(
         self, schema: ModuleSchema, row: Row, deferred: list[tuple[str, str, Any]], actor: Actor
@@ -267,12 +304,16 @@ class Records:
         feed_schema = self.registry.resolve("SugarFeed")
         if feed_schema is None:
             return
+        # The feed is written by a before_save hook that runs ahead of the text guard,
+        # so it sees the name before the guard escaped it (and stores "????" for emoji).
         title = self.value(schema, row, "name") or ""
+        if self.text.is_guarded(schema.module):
+            title = guard_unescape(title)
         text = (
-            "&lt;b&gt;{this.CREATED_BY}&lt;/b&gt; "
+            "<b>{this.CREATED_BY}</b> "
             f"{{SugarFeed.{schema.feed}}} [{schema.module}:{row['id']}:{title}]"
         )
-        assigned = row.get("assigned_user_id") or actor.user_id
+        assigned = row.get("assigned_user_id")  # the entry belongs to whoever the record does
         self.create(
             feed_schema,
             {

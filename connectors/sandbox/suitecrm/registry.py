@@ -61,6 +61,15 @@ class RelateDef:
 
 
 @dataclass(frozen=True, slots=True)
+class DerivedDef:
+    """A stored field a save fills from another one when it is still empty
+    (an Opportunity's ``probability`` from its ``sales_stage``)."""
+
+    source: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleSchema:
     """Everything the sandbox knows about one module."""
 
@@ -79,6 +88,8 @@ class ModuleSchema:
     relate_writes: Mapping[str, str]
     copy_fields: Mapping[str, str]
     uppercase: Mapping[str, str]
+    derived: Mapping[str, DerivedDef] = dataclasses.field(default_factory=dict)
+    api_hidden: frozenset[str] = frozenset()
     feed: str = ""
     counter: str = ""
     duration: Mapping[str, str] | None = None
@@ -157,6 +168,11 @@ def _load(extra_dirs: tuple[Path, ...]) -> SchemaRegistry:
         if target is None:
             raise SchemaError(f"{path.name}: extends unknown module {body['extends']!r}")
         _merge(target, body)
+        # SuiteCRM lists every link whose vardef names a module in a record's
+        # "relationships" object: a package's links too.
+        relationships = target.setdefault("relationships", {})
+        for name, spec in (body.get("links") or {}).items():
+            relationships.setdefault(spec["module"], name)
     return SchemaRegistry({name: _build(body) for name, body in raw.items()})
 
 
@@ -174,11 +190,26 @@ def _read(path: Path) -> dict[str, Any]:
     return body
 
 
+def _is_custom(meta: Mapping[str, Any]) -> bool:
+    return meta.get("source") == "custom_fields"
+
+
+def _merge_fields(own: Mapping[str, Any], added: Mapping[str, Any]) -> dict[str, Any]:
+    """Vardef extensions (links) land after the module's own fields, custom fields
+    (``_cstm`` columns) after all of them, as in SuiteCRM's vardef cache."""
+    fields = {**own, **added}
+    plain = [name for name, meta in fields.items() if not _is_custom(meta)]
+    custom = [name for name, meta in fields.items() if _is_custom(meta)]
+    return {name: fields[name] for name in (*plain, *custom)}
+
+
 def _merge(target: dict[str, Any], extension: Mapping[str, Any]) -> None:
     for key, value in extension.items():
         if key == "extends":
             continue
-        if isinstance(value, dict):
+        if key == "fields":
+            target[key] = _merge_fields(target.get(key) or {}, value)
+        elif isinstance(value, dict):
             merged = dict(target.get(key) or {})
             merged.update(value)
             target[key] = merged
@@ -257,6 +288,11 @@ def _build(body: Mapping[str, Any]) -> ModuleSchema:
         relate_writes=MappingProxyType(dict(body.get("relate_writes") or {})),
         copy_fields=MappingProxyType(dict(body.get("copy_fields") or {})),
         uppercase=MappingProxyType(dict(body.get("uppercase") or {})),
+        api_hidden=frozenset(body.get("api_hidden") or ()),
+        derived=MappingProxyType({
+            name: DerivedDef(spec["from"], MappingProxyType(dict(spec["values"])))
+            for name, spec in (body.get("derived") or {}).items()
+        }),
         feed=body.get("feed", ""),
         counter=body.get("counter", ""),
         duration=MappingProxyType(dict(body["duration"])) if body.get("duration") else None,

@@ -118,12 +118,15 @@ class RelationshipService:
         schema, row = params.schema, params.row
         other_schema, other = self._prepare_target(actor, params)
         link = schema.links.get(params.link_name)
-        if link is None or link.module != other_schema.module:
-            raise service_error(
-                f"Cannot create relationship {params.link_name} between module "
-                f"{schema.object_name} and {other_schema.object_name}"
+        # Link2::add does not check the related module: a record of another module is
+        # "related" all the same (a many-to-many row pointing at nothing the link can
+        # list), and the answer is a success.
+        if link is not None and link.module == other_schema.module:
+            self.records.links.add(schema, row, link, other)
+        elif link is not None and link.kind == "many":
+            self.records.store.m2m.add(
+                link.relationship, schema.module, row["id"], link.module, other["id"]
             )
-        self.records.links.add(schema, row, link, other)
         return documents.message(
             f"{other_schema.label} record with id {other['id']} has been related to "
             f"{schema.label} record with id {row['id']} using link {params.link_name}",

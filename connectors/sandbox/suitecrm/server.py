@@ -28,6 +28,7 @@ from .app import create_app
 from .control import API_PREFIX, FaultMiddleware, Faults, RequestLog
 from .core import Clock, SandboxCore
 from .registry import PLUGIN_DIR
+from .text import GUARDED_MODULES
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,12 @@ class SuiteCRMSandbox:
         self.port = port
         dirs = (*((PLUGIN_DIR,) if with_plugin else ()), *schema_dirs)
         self.core = SandboxCore(
-            seed=seed, token_ttl=token_ttl, rng_seed=rng_seed, clock=clock, schema_dirs=dirs
+            seed=seed,
+            token_ttl=token_ttl,
+            rng_seed=rng_seed,
+            clock=clock,
+            schema_dirs=dirs,
+            guarded_modules=GUARDED_MODULES if with_plugin else (),
         )
         self.app = create_app(self.core)
         self.wsgi = FaultMiddleware(self.app.wsgi_app, self.core.faults, self.core.log)

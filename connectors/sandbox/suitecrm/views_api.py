@@ -107,6 +107,8 @@ def current_user() -> Response:
     if row is None:
         raise service_error(f"Users module with id {g.token.user_id} is not found")
     attributes = {"id": row["id"], **state.records.attributes(schema, row, user_dates=True)}
+    if attributes.get("factor_auth") is False:
+        attributes["factor_auth"] = ""  # measured: "" here where /module answers false
     data = {"type": schema.object_name, "id": row["id"], "attributes": attributes}
     data["relationships"] = relationships_object(schema, "V8/current-user")
     return jsonapi(document(data))
@@ -132,7 +134,9 @@ def meta_modules() -> Response:
 @authenticated
 def meta_fields(module: str) -> Response:
     schema = core().registry.modules.get(module)
-    if schema is None:
+    # MetaService answers only for modules of the user's module list (the tabs):
+    # Users, EmailAddresses and SugarFeed are refused although they can be listed.
+    if schema is None or not schema.module_list:
         raise service_error(NOT_ALLOWED)
     ensure_module(g.actor, schema)
     fields = {name: dict(meta) for name, meta in schema.fields.items()}
