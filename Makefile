@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint contract-live bench plugin clean
+.PHONY: install run test test-live lint contract-live bench plugin clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 2; }
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+## Run the live suites (plugin install, records, notices, UI in Chromium, contract and
+## differential checks) against the real SuiteCRM named by the SUITECRM_* settings.
+test-live: $(STAMP)
+	SOCIALCRM_LIVE=1 SOCIALCRM_CONTRACT_TARGET=live $(PY) -m pytest -q tests/live tests/contract
 
 ## Run the SuiteCRM contract tests against the SuiteCRM named by SUITECRM_URL.
 contract-live: $(STAMP)

@@ -17,6 +17,9 @@ import redis
 
 from workers.redis_server import EmbeddedRedis
 
+# The live suites need a real SuiteCRM and run only under `make test-live`.
+collect_ignore = [] if os.environ.get("SOCIALCRM_LIVE") == "1" else ["live"]
+
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
