@@ -49,7 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if is_live():
         missing = [name for name in LIVE_VARIABLES if not os.environ.get(name)]
         if missing:
-            pytest.exit(f"contract-live: {missing[0]} is not set "
+            target = "test-live" if os.environ.get("SOCIALCRM_LIVE") == "1" else "contract-live"
+            pytest.exit(f"{target}: {missing[0]} is not set "
                         f"(needs {', '.join(LIVE_VARIABLES)})", returncode=2)
 
 

@@ -48,3 +48,30 @@ def test_live_mode_passes_against_a_served_suitecrm_and_leaves_no_tagged_records
                               ("EmailAddresses", "email_address"), ("SugarFeed", "name")):
             left = list(crm.iterate(module, filter=Filter.where(**{f"{field}__like": "%Scrmct%"})))
             assert left == [], f"{module} left behind: {[r.id for r in left]}"
+
+
+def run_live(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`make test-live`'s command with only the given SUITECRM_* settings."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SUITECRM_", "SOCIALCRM_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/live",
+         "tests/contract"],
+        cwd=ROOT, env={**base, "SOCIALCRM_LIVE": "1", "SOCIALCRM_CONTRACT_TARGET": "live", **env},
+        capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_test_live_refuses_to_start_naming_the_first_missing_setting(tmp_path: Path) -> None:
+    done = run_live({})
+    assert done.returncode == 2
+    assert "test-live: SUITECRM_URL is not set" in done.stdout + done.stderr
+    complete = {"SUITECRM_URL": "http://127.0.0.1:9", "SUITECRM_CLIENT_ID": CC[0],
+                "SUITECRM_CLIENT_SECRET": CC[1], "SUITECRM_PASSWORD_CLIENT_ID": PW[0],
+                "SUITECRM_PASSWORD_CLIENT_SECRET": PW[1], "SUITECRM_USERNAME": "admin",
+                "SUITECRM_PASSWORD": "x"}
+    done = run_live(complete)
+    assert done.returncode == 2
+    assert "test-live: SUITECRM_ROOT is not set" in done.stdout + done.stderr
+    done = run_live({**complete, "SUITECRM_ROOT": str(tmp_path)})
+    assert done.returncode == 2
+    assert f"SUITECRM_ROOT={tmp_path} is not a SuiteCRM install folder" in (
+        done.stdout + done.stderr)
