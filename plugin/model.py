@@ -39,19 +39,7 @@ HOOKED_MODULES = (
 # The text guard (scrm_text_guard.php): 4-byte characters on 3-byte tables, on every module
 # the SocialCRM service writes text to.
 TEXT_GUARD_EVENTS = ("before_save", "after_retrieve", "process_record")
-TEXT_GUARDED_MODULES = (
-    "SCRM_SocialInteractions",
-    "SCRM_SocialProfiles",
-    "Calls",
-    "Meetings",
-    "Tasks",
-    "Notes",
-    "Cases",
-    "Opportunities",
-    "Contacts",
-    "Leads",
-    "Accounts",
-)
+TEXT_GUARDED_MODULES = (*HOOKED_MODULES, "SCRM_SocialProfiles", "Accounts")
 
 
 # The icons' stylesheet on every page (scrm_icons.php, an application hook).
