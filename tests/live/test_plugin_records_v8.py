@@ -17,22 +17,12 @@ import pytest
 from connectors.errors import NotFoundError, ValidationError
 from connectors.suitecrm import Filter, SuiteCRMClient
 from tests.live.host import Database
+from tests.live.rows import changed_columns
 
 BODY = "Сломали гитару 你好 😡 — O'Brien says \"a < b\" & 5 > 3 🇺🇦"
 # What SuiteCRM's 3-byte tables hold for it: each 4-byte character as the package's escape.
 STORED_BODY = ("Сломали гитару 你好 \\u{1F621} — O'Brien says \"a < b\" & 5 > 3 "
                "\\u{1F1FA}\\u{1F1E6}")
-BOOKKEEPING = {"date_modified", "modified_user_id"}
-
-
-def changed_columns(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
-    """Columns whose value changed; NULL and '' are both empty (SuiteCRM inserts NULL for an
-    empty id or URL and writes '' for it on every later update, in every module)."""
-    def value(v: Any) -> Any:
-        return None if v == "" else v
-    return {k for k in after if value(after[k]) != value(before[k])} - BOOKKEEPING
-
-
 @pytest.fixture()
 def tag() -> str:
     return f"scrmlive{secrets.token_hex(4)}"

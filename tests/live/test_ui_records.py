@@ -22,14 +22,13 @@ from connectors.suitecrm import SuiteCRMClient
 from connectors.transport import RetryPolicy
 from tests.live.browser import SuiteUI
 from tests.live.host import Database, LiveSettings
+from tests.live.rows import changed_columns, empty, same
 from tests.live.ui_forms import DetailView, EditView, FieldValue, ListView, Relate, When
 
 BODY = "Сломали гитару 你好 😡"
 BODY_STORED = "Сломали гитару 你好 \\u{1F621}"
 SI = "SCRM_SocialInteractions"
 SP = "SCRM_SocialProfiles"
-# Columns every save rewrites.
-BOOKKEEPING = {"date_modified", "modified_user_id"}
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +47,6 @@ def row(db: Database, table: str, record_id: str) -> dict[str, Any]:
     return found
 
 
-def empty(value: Any) -> bool:
-    return value in (None, "")
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal, where NULL and '' both mean empty (SuiteCRM writes either, depending on the path)."""
-    return (empty(a) and empty(b)) or a == b
-
-
 def update_one_field(ui: SuiteUI, db: Database, module: str, table: str, record_id: str,
                      field: str, typed: FieldValue, stored: Any) -> dict[str, Any]:
     """Change one field in the edit form; the database changes in that column only."""
@@ -69,8 +59,7 @@ def update_one_field(ui: SuiteUI, db: Database, module: str, table: str, record_
     after = row(db, table, record_id)
     column = {"contact_name": "contact_id"}.get(field, field)
     assert same(after[column], stored), (field, after[column])
-    changed = {name for name in after
-               if not same(after[name], before[name])} - BOOKKEEPING - {column}
+    changed = changed_columns(before, after) - {column}
     assert changed == set(), f"saving {field} also changed {sorted(changed)}: " + repr(
         {name: (before[name], after[name]) for name in sorted(changed)})
     return after
