@@ -26,8 +26,8 @@ from bench import Figure
 from connectors.facebook import FacebookClient
 from connectors.facebook.fields import Query
 from connectors.facebook.pagination import Paginator
-from connectors.sandbox.facebook import FacebookSandbox
 from connectors.transport import RetryPolicy
+from sandboxes.facebook import FacebookSandbox
 
 POSTS = 200
 COMMENTS = 5000

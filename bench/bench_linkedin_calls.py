@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from bench import Figure
 from connectors.linkedin import LinkedInClient, TimeWindow
 from connectors.linkedin.records import ObjectDeletion
-from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 from connectors.transport import CallCounter
+from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 
 PAGE_SIZE = 100
 VERSION = datetime.now(UTC).strftime("%Y%m")

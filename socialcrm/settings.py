@@ -17,21 +17,11 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import connectors.sandbox.facebook as facebook_sandbox
-import connectors.sandbox.linkedin as linkedin_sandbox
-from connectors.sandbox.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
-
-# Demo mode talks to the embedded SuiteCRM sandbox with its seeded OAuth2 clients (public
-# demo values: the sandbox is local and seeds them on every start).
-DEMO_SUITECRM_CLIENT_ID, DEMO_SUITECRM_CLIENT_SECRET = DEMO_SYNC_CLIENT
-DEMO_SUITECRM_PASSWORD_CLIENT_ID, DEMO_SUITECRM_PASSWORD_CLIENT_SECRET = DEMO_MOBILE_CLIENT
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -235,44 +225,3 @@ class Settings:
         """Every configured secret, for the log filter that withholds lines holding one."""
         return [value for option in OPTIONS if option.secret
                 and (value := getattr(self, option.attr))]
-
-    def with_demo_defaults(self) -> Settings:
-        """Fill what demo mode may default: the sandboxes' clients and app credentials,
-        and a persisted secret key."""
-        if not self.demo_mode:
-            return self
-        changes = {
-            "suitecrm_client_id": self.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
-            "suitecrm_client_secret": self.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
-            "suitecrm_password_client_id": (
-                self.suitecrm_password_client_id or DEMO_SUITECRM_PASSWORD_CLIENT_ID
-            ),
-            "suitecrm_password_client_secret": (
-                self.suitecrm_password_client_secret or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET
-            ),
-            "secret_key": self.secret_key or _demo_secret_key(self.data_dir),
-            "facebook_app_id": self.facebook_app_id or facebook_sandbox.DEMO_APP_ID,
-            "facebook_app_secret": self.facebook_app_secret or facebook_sandbox.DEMO_APP_SECRET,
-            "facebook_verify_token": (
-                self.facebook_verify_token or facebook_sandbox.DEMO_VERIFY_TOKEN
-            ),
-            "linkedin_client_id": self.linkedin_client_id or linkedin_sandbox.CLIENT_ID,
-            "linkedin_client_secret": (
-                self.linkedin_client_secret or linkedin_sandbox.CLIENT_SECRET
-            ),
-        }
-        current = {f.name: getattr(self, f.name) for f in fields(self)}
-        return Settings(**{**current, **changes})
-
-
-def _demo_secret_key(data_dir: Path) -> str:
-    """Generate the demo key once, readable only by its owner, and reuse it after."""
-    path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
-    return key

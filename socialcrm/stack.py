@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 
 import redis
 
-import connectors.sandbox.facebook as facebook_sandbox
-import connectors.sandbox.linkedin as linkedin_sandbox
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
 from socialcrm import clients
 from socialcrm.settings import Settings
 from workers.redis_server import EmbeddedRedis
@@ -52,7 +49,11 @@ class RunningSystem:
 
 
 def start_system(settings: Settings) -> RunningSystem:
-    settings = settings.with_demo_defaults()
+    if settings.demo_mode:
+        # Only demo mode loads the sandboxes (and Flask with them).
+        from socialcrm import demo
+
+        settings = demo.with_demo_defaults(settings)
     stack = ExitStack()
     try:
         endpoints: list[Endpoint] = []
@@ -66,13 +67,8 @@ def start_system(settings: Settings) -> RunningSystem:
         _check_redis(redis_url)
 
         if settings.demo_mode:
-            sandbox = stack.enter_context(
-                SuiteCRMSandbox(port=settings.sandbox_port, seed=True, with_plugin=True))
-            suitecrm_url = sandbox.url
-            endpoints.append(Endpoint("SuiteCRM", suitecrm_url,
-                                      "sandbox, seeded demo data; reps log in as "
-                                      "sally / sally-Passw0rd"))
-            endpoints += _start_social_sandboxes(settings, stack)
+            suitecrm_url, started = demo.start_sandboxes(settings, stack)
+            endpoints += [Endpoint(*parts) for parts in started]
         else:
             suitecrm_url = settings.suitecrm_base_url
             endpoints.append(Endpoint("SuiteCRM", suitecrm_url, "connected"))
@@ -90,30 +86,3 @@ def _check_redis(url: str) -> None:
         client.ping()
     finally:
         client.close()
-
-
-def _start_social_sandboxes(settings: Settings, stack: ExitStack) -> list[Endpoint]:
-    """Demo mode: the Facebook and LinkedIn sandboxes, each checked through its client."""
-    base = settings.sandbox_port
-
-    def port(offset: int) -> int:
-        return base + offset if base else 0
-
-    graph = stack.enter_context(facebook_sandbox.FacebookSandbox(
-        port=port(1), seed=True, app_id=settings.facebook_app_id or "",
-        app_secret=settings.facebook_app_secret or "",
-        verify_token=settings.facebook_verify_token or ""))
-    page = clients.facebook(settings, access_token=graph.page_token, base_url=graph.url)
-    next(iter(page.iter_posts(graph.page_id)))
-    rest = stack.enter_context(linkedin_sandbox.LinkedInSandbox(
-        port=port(2), seed=True, client_secret=settings.linkedin_client_secret or "",
-        quiet=True))
-    organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
-                                    base_url=rest.url)
-    next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
-    return [
-        Endpoint("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
-                 f"Page {graph.page_id}"),
-        Endpoint("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
-                 f"{linkedin_sandbox.ORGANIZATION_URN}"),
-    ]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.errors import BadResponseError
 from connectors.facebook.errors import SERVICE
 from connectors.facebook.records import LongLivedToken, PageToken, TokenInfo
+from connectors.redaction import remember_secret
 from connectors.social import utc_from_epoch_seconds
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class TokensMixin:
         if not isinstance(body, dict) or not body.get("access_token"):
             raise BadResponseError("token exchange answered no access_token", service=SERVICE)
         expires = body.get("expires_in")
+        remember_secret(str(body["access_token"]))
         return LongLivedToken(access_token=str(body["access_token"]),
                               token_type=str(body.get("token_type") or "bearer"),
                               expires_in=int(expires) if isinstance(expires, int) else None)
@@ -63,6 +65,7 @@ class TokensMixin:
         pages = body.get("data") if isinstance(body, dict) else None
         if not isinstance(pages, list):
             raise BadResponseError("me/accounts answered no data", service=SERVICE)
+        remember_secret(*(str(p.get("access_token") or "") for p in pages if isinstance(p, dict)))
         return [PageToken(page_id=str(p["id"]), name=str(p.get("name") or ""),
                           access_token=str(p.get("access_token") or ""),
                           tasks=tuple(p.get("tasks") or ()))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from connectors.errors import AuthenticationError, BadResponseError
+from connectors.redaction import remember_secret
 from connectors.suitecrm.records import Token
 from connectors.suitecrm.responses import SERVICE, classify_token, json_body
 from connectors.transport import Transport
@@ -59,6 +60,7 @@ def request_token(transport: Transport, form: dict[str, str], *, clock: Callable
     except (KeyError, TypeError, ValueError):
         raise BadResponseError("token answer without access_token", service=SERVICE) from None
     refresh = body.get("refresh_token")
+    remember_secret(access, str(refresh) if refresh else None)
     return Token(access_token=access, expires_at=sent_at + expires_in,
                  refresh_token=str(refresh) if refresh else None,
                  token_type=str(body.get("token_type", "Bearer")))

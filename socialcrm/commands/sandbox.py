@@ -26,7 +26,7 @@ def sandbox_group() -> None:
 def suitecrm_command(host: str, port: int, seed: bool, token_ttl: int, with_plugin: bool
                      ) -> None:
     """Serve the SuiteCRM V8 API sandbox until Ctrl-C."""
-    from connectors.sandbox.suitecrm import SuiteCRMSandbox
+    from sandboxes.suitecrm import SuiteCRMSandbox
 
     sandbox = SuiteCRMSandbox(host=host, port=port, seed=seed, token_ttl=token_ttl,
                               with_plugin=with_plugin).start()

@@ -10,14 +10,14 @@ from __future__ import annotations
 import click
 import requests
 
-from connectors.sandbox.facebook import (
+from sandboxes.facebook import (
     DEMO_APP_SECRET,
     DEMO_PAGE_ID,
     DEMO_VERIFY_TOKEN,
     FacebookSandbox,
     send_facebook_webhook,
 )
-from connectors.sandbox.facebook.sender import KINDS
+from sandboxes.facebook.sender import KINDS
 
 DEFAULT_PORT = 8181
 

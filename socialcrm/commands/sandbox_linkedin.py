@@ -12,7 +12,7 @@ import json
 import click
 import requests
 
-from connectors.sandbox.linkedin import (
+from sandboxes.linkedin import (
     CLIENT_ID,
     CLIENT_SECRET,
     EXPIRED_TOKEN,
@@ -24,10 +24,10 @@ from connectors.sandbox.linkedin import (
     build_payload,
     send_linkedin_webhook,
 )
-from connectors.sandbox.linkedin.seed import DEFAULT_RNG_SEED, seeded_lead_response_id
-from connectors.sandbox.linkedin.signing import SIGNED_PREFIX
-from connectors.sandbox.linkedin.state import COMMENT_ANSWERS
-from connectors.sandbox.linkedin.webhook_sender import DEFAULT_POST, DEFAULT_TEXT, LEAD_KINDS
+from sandboxes.linkedin.seed import DEFAULT_RNG_SEED, seeded_lead_response_id
+from sandboxes.linkedin.signing import SIGNED_PREFIX
+from sandboxes.linkedin.state import COMMENT_ANSWERS
+from sandboxes.linkedin.webhook_sender import DEFAULT_POST, DEFAULT_TEXT, LEAD_KINDS
 
 DEFAULT_PORT = 8182
 

@@ -21,7 +21,10 @@ def suitecrm_group() -> None:
 @click.pass_obj
 def check_command(settings: Settings) -> None:
     """Log in with the service account and report access to the modules SocialCRM uses."""
-    settings = settings.with_demo_defaults()
+    if settings.demo_mode:
+        from socialcrm.demo import with_demo_defaults
+
+        settings = with_demo_defaults(settings)
     url = settings.suitecrm_base_url
     client = clients.suitecrm_service(settings, url)
     try:

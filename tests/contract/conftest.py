@@ -77,7 +77,7 @@ def target() -> Iterator[Target]:
                      env["SUITECRM_PASSWORD_CLIENT_SECRET"], env["SUITECRM_USERNAME"],
                      env["SUITECRM_PASSWORD"], live=True)
         return
-    from connectors.sandbox.suitecrm import SuiteCRMSandbox
+    from sandboxes.suitecrm import SuiteCRMSandbox
 
     with SuiteCRMSandbox(port=0, seed=True) as sandbox:
         yield Target(sandbox.url, *SANDBOX_CLIENT, *SANDBOX_PASSWORD_CLIENT, *SANDBOX_USER,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from connectors.facebook import FacebookClient, UsageGovernor
-from connectors.sandbox.facebook import FacebookSandbox
 from connectors.transport import RetryPolicy
+from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
 
 

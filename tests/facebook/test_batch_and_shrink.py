@@ -18,7 +18,7 @@ from connectors.facebook import FacebookClient, UsageGovernor
 from connectors.facebook.batch import BatchRequest, run_batch
 from connectors.facebook.feed import comments_edge
 from connectors.facebook.fields import Edge, Query
-from connectors.sandbox.facebook import FacebookSandbox
+from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
 
 

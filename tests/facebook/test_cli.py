@@ -13,7 +13,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from connectors.sandbox.facebook import DEMO_APP_SECRET, DEMO_PAGE_TOKEN
+from sandboxes.facebook import DEMO_APP_SECRET, DEMO_PAGE_TOKEN
 from socialcrm.commands.sandbox_facebook import facebook_command, facebook_webhook_command
 from tests.facebook.helpers import Receiver
 

@@ -17,7 +17,7 @@ from connectors.errors import (
 )
 from connectors.facebook import FacebookClient, parse_events
 from connectors.facebook.parse import graph_time, messenger_time
-from connectors.sandbox.facebook import (
+from sandboxes.facebook import (
     FacebookSandbox,
     build_event,
     meta_json,

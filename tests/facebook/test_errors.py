@@ -18,7 +18,7 @@ from connectors.errors import (
     ValidationError,
 )
 from connectors.facebook import FacebookClient
-from connectors.sandbox.facebook import FacebookSandbox
+from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
 
 

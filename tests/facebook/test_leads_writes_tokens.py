@@ -9,8 +9,8 @@ import pytest
 from connectors.errors import AuthenticationError, ObjectDeletedError, OutcomeUnknownError
 from connectors.facebook import FacebookClient, LeadWatermark
 from connectors.facebook.tokens import appsecret_proof
-from connectors.sandbox.facebook import FacebookSandbox
-from connectors.sandbox.facebook.seed import BASE_TS, DAY
+from sandboxes.facebook import FacebookSandbox
+from sandboxes.facebook.seed import BASE_TS, DAY
 
 
 def test_lead_forms_include_archived_ones_with_questions(sandbox: FacebookSandbox,

@@ -11,7 +11,7 @@ import requests
 
 from connectors.errors import AuthenticationError, BadResponseError, ObjectDeletedError
 from connectors.facebook import FacebookClient
-from connectors.sandbox.facebook import FacebookSandbox
+from sandboxes.facebook import FacebookSandbox
 
 
 def _all_comment_ids(sandbox: FacebookSandbox) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from connectors.sandbox.facebook import FacebookSandbox
+from sandboxes.facebook import FacebookSandbox
 
 
 def _get(sandbox: FacebookSandbox, path: str, **params: Any) -> requests.Response:

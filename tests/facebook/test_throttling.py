@@ -11,7 +11,7 @@ import pytest
 from connectors.errors import RateLimitedError
 from connectors.facebook import FacebookClient, SweepPosition, UsageGovernor
 from connectors.facebook.usage import read_usage
-from connectors.sandbox.facebook import FacebookSandbox
+from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
 
 

@@ -11,13 +11,13 @@ import requests
 
 from connectors.facebook import WebhookRejectedError, parse_events, verify_challenge
 from connectors.facebook.webhooks import sign, signature_header, verify_signature
-from connectors.sandbox.facebook import (
+from connectors.social import WebhookEvent
+from sandboxes.facebook import (
     FacebookSandbox,
     build_event,
     meta_json,
     send_facebook_webhook,
 )
-from connectors.social import WebhookEvent
 from tests.facebook.helpers import Receiver
 
 SECRET = "sandbox-app-secret"

@@ -16,8 +16,8 @@ import pytest
 import requests
 
 from connectors.linkedin import LinkedInClient
-from connectors.sandbox.linkedin import CLIENT_SECRET, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 from connectors.transport import CallCounter, RetryPolicy
+from sandboxes.linkedin import CLIENT_SECRET, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 
 VERSION = "202610"
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import requests
 from click.testing import CliRunner
 
-from connectors.sandbox.linkedin import CLIENT_SECRET, ORGANIZATION_URN
+from sandboxes.linkedin import CLIENT_SECRET, ORGANIZATION_URN
 from socialcrm.commands.sandbox_linkedin import linkedin_command, linkedin_webhook_command
 
 

@@ -18,15 +18,15 @@ from connectors.errors import (
 )
 from connectors.linkedin import TimeWindow
 from connectors.linkedin.records import ObjectDeletion
-from connectors.sandbox.linkedin import (
+from connectors.social import LeadSubmission, SocialComment
+from connectors.transport import RetryPolicy
+from sandboxes.linkedin import (
     CLIENT_SECRET,
     ORGANIZATION_URN,
     SANDBOX_TOKEN,
     send_linkedin_webhook,
     social_action_payload,
 )
-from connectors.social import LeadSubmission, SocialComment
-from connectors.transport import RetryPolicy
 
 
 def all_comment_ids(sandbox) -> set[str]:

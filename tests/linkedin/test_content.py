@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from connectors.linkedin.records import ObjectDeletion
-from connectors.sandbox.linkedin import ORGANIZATION_URN
 from connectors.social import Network, utc_from_epoch_millis
+from sandboxes.linkedin import ORGANIZATION_URN
 
 
 def test_posts_are_parsed_with_utc_times(client, sandbox) -> None:

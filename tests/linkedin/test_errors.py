@@ -19,13 +19,13 @@ from connectors.errors import (
     ValidationError,
 )
 from connectors.linkedin import TimeWindow
-from connectors.sandbox.linkedin import (
+from connectors.transport import RetryPolicy
+from sandboxes.linkedin import (
     EXPIRED_TOKEN,
     NO_LEADS_TOKEN,
     ORGANIZATION_URN,
     REVOKED_TOKEN,
 )
-from connectors.transport import RetryPolicy
 
 
 @pytest.mark.parametrize("version", ["202301", "209912"])

@@ -8,7 +8,7 @@ import pytest
 
 from connectors.errors import ValidationError
 from connectors.linkedin import TimeWindow
-from connectors.sandbox.linkedin import DEMO_FORM_ID, ORGANIZATION_URN, WHITEPAPER_FORM_ID
+from sandboxes.linkedin import DEMO_FORM_ID, ORGANIZATION_URN, WHITEPAPER_FORM_ID
 
 DEMO_NAMES = {101: "firstName", 102: "lastName", 103: "email", 104: "company",
               105: "jobTitle", 106: "interest", 107: "message"}

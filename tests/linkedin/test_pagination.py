@@ -7,7 +7,7 @@ import pytest
 from connectors.errors import BadResponseError
 from connectors.linkedin.pagination import Listing, OffsetPaginator, TokenPaginator
 from connectors.linkedin.records import ObjectDeletion
-from connectors.sandbox.linkedin import ORGANIZATION_URN
+from sandboxes.linkedin import ORGANIZATION_URN
 
 
 def expected_posts(sandbox) -> set[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import OutcomeUnknownError, RetryLaterError
-from connectors.sandbox.linkedin import ORGANIZATION_URN
 from connectors.social import SocialComment
+from sandboxes.linkedin import ORGANIZATION_URN
 
 ANSWERS = ["full", "id", "urn", "encoded-urn"]
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN, LinkedInSandbox
+from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN, LinkedInSandbox
 
 POSTS = "/rest/posts?q=author&author=urn%3Ali%3Aorganization%3A2414183"
 HEADERS = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "LinkedIn-Version": "202610",

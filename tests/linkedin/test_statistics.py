@@ -10,7 +10,7 @@ import requests
 from connectors.errors import ValidationError
 from connectors.linkedin import TimeWindow
 from connectors.linkedin.timewindows import check_statistics_window, months_back
-from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
+from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
 
 
 def test_lifetime_follower_statistics(client) -> None:

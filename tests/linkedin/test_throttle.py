@@ -13,8 +13,8 @@ from connectors.errors import RateLimitedError, UnavailableError
 from connectors.linkedin.throttle import ThrottleRule
 from connectors.linkedin.timewindows import seconds_until_next_utc_midnight
 from connectors.linkedin.urns import encode
-from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
 from connectors.transport import RetryPolicy
+from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
 
 HEADERS = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "LinkedIn-Version": "202610",
            "X-Restli-Protocol-Version": "2.0.0"}

@@ -13,7 +13,7 @@ from connectors.linkedin.urns import (
     record,
     restli_list,
 )
-from connectors.sandbox.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
+from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN
 
 COMMENT = "urn:li:comment:(urn:li:activity:7250000000000000001,7251000000000000001)"
 

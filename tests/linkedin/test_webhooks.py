@@ -21,14 +21,14 @@ from connectors.linkedin import (
     signature,
     verify_signature,
 )
-from connectors.sandbox.linkedin import (
+from sandboxes.linkedin import (
     CLIENT_SECRET,
     ORGANIZATION_URN,
     build_payload,
     send_linkedin_webhook,
     social_action_payload,
 )
-from connectors.sandbox.linkedin import signing as sandbox_signing
+from sandboxes.linkedin import signing as sandbox_signing
 
 SECRET = "s3cr3t"
 ASCII_BODY = b'{"a":1}'

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
 from connectors.suitecrm import SuiteCRMClient
+from sandboxes.suitecrm import SuiteCRMSandbox
 from tests.live.differential import cases, failures, text
 from tests.live.differential.sides import Request, Side
 from tests.live.differential.world import World

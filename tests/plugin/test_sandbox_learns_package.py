@@ -9,25 +9,17 @@ from typing import Any
 import pytest
 
 from connectors.errors import ValidationError
-from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
-from connectors.sandbox.suitecrm.registry import BUILTIN_DIR, PLUGIN_DIR
 from connectors.suitecrm import SuiteCRMClient
 from plugin import model
 from plugin.build import PACKAGE_DIR
-from plugin.sandbox_schema import render, sandbox_schema
+from sandboxes.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
+from sandboxes.suitecrm.package_schema import sandbox_schema
+from sandboxes.suitecrm.registry import BUILTIN_DIR
 from tests.plugin.conftest import PhpRunner
 
 # MetaService::$allowedVardefFields (SuiteCRM 7.14, Api/V8/Service/MetaService.php).
 ALLOWED_VARDEF_KEYS = ("type", "dbType", "source", "relationship", "default", "len",
                        "precision", "comments", "required")
-
-
-def test_committed_sandbox_schema_matches_the_model():
-    generated = sandbox_schema()
-    committed = {p.name: p.read_text(encoding="utf-8") for p in PLUGIN_DIR.glob("*.json")}
-    assert set(committed) == set(generated), "run: python -m plugin.sandbox_schema"
-    for name, body in generated.items():
-        assert committed[name] == render(body), f"{name} is stale: python -m plugin.sandbox_schema"
 
 
 def prune_vardef(definition: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from connectors.sandbox.suitecrm import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT, SuiteCRMSandbox
+from sandboxes.suitecrm import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT, SuiteCRMSandbox
 
 START = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 JSON_API = "application/vnd.api+json"

@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from connectors.sandbox.suitecrm import RECORDING_CC_CLIENT, RECORDING_PASSWORD_CLIENT
+from sandboxes.suitecrm import RECORDING_CC_CLIENT, RECORDING_PASSWORD_CLIENT
 
 RECORDINGS_DIR = Path(__file__).resolve().parents[1] / "contract" / "recordings"
 # What the recordings' SuiteCRM had beyond a stock install: one Studio field on Contacts.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
+from sandboxes.suitecrm import SuiteCRMSandbox
 
 from .conftest import Api, login, sync_token
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox, serve
+from sandboxes.suitecrm import SuiteCRMSandbox, serve
 
 from .conftest import Api, login
 

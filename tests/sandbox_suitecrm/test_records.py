@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
+from sandboxes.suitecrm import SuiteCRMSandbox
 
 from .conftest import Api
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
+from sandboxes.suitecrm import SuiteCRMSandbox
 
 from .replay import RECORDING_INSTANCE, Replayed, recordings, replay_all
 

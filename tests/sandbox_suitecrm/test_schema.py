@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
-from connectors.sandbox.suitecrm.registry import SchemaError, load_registry
+from sandboxes.suitecrm import SuiteCRMSandbox
+from sandboxes.suitecrm.registry import SchemaError, load_registry
 
 from .conftest import START, login
 from .replay import RECORDING_INSTANCE, RECORDINGS_DIR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.sandbox.suitecrm import (
+from sandboxes.suitecrm import (
     DEMO_MOBILE_CLIENT,
     DEMO_REPS,
     DEMO_SYNC_CLIENT,

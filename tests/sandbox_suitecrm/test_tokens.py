@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from connectors.sandbox.suitecrm import (
+from sandboxes.suitecrm import (
     DEMO_MOBILE_CLIENT,
     DEMO_SYNC_CLIENT,
     RECORDING_CC_CLIENT,

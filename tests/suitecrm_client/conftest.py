@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from connectors.sandbox.suitecrm import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT, SuiteCRMSandbox
 from connectors.suitecrm import SuiteCRMClient
 from connectors.transport import RetryPolicy
+from sandboxes.suitecrm import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT, SuiteCRMSandbox
 
 
 @pytest.fixture(scope="module")

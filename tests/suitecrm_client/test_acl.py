@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import AuthenticationError, PermissionDeniedError
-from connectors.sandbox.suitecrm import OWNER_ONLY_USER
+from sandboxes.suitecrm import OWNER_ONLY_USER
 from tests.suitecrm_client.conftest import login
 
 

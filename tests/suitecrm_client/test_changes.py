@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
 from connectors.suitecrm import Filter, SuiteCRMClient
+from sandboxes.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
 
 START = datetime(2031, 5, 4, 9, 0, 0, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from connectors.errors import ValidationError
-from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT
 from connectors.suitecrm import Filter, SuiteCRMClient
+from sandboxes.suitecrm import DEMO_SYNC_CLIENT
 from tests.suitecrm_client.conftest import api_calls
 
 

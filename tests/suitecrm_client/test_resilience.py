@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from connectors.errors import UnavailableError
-from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT
 from connectors.suitecrm import Filter, SuiteCRMClient
 from connectors.transport import RetryPolicy
+from sandboxes.suitecrm import DEMO_SYNC_CLIENT
 from tests.suitecrm_client.conftest import api_calls
 
 

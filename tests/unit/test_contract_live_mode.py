@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from connectors.sandbox.suitecrm import SuiteCRMSandbox
 from connectors.suitecrm import Filter, SuiteCRMClient
+from sandboxes.suitecrm import SuiteCRMSandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 CC = ("3f6a1c2e-0000-4000-8000-00000000cc01", "cc-secret-Passw0rd")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from socialcrm.demo import with_demo_defaults
 from socialcrm.settings import OPTIONS, Settings, SettingsError
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -72,18 +73,18 @@ def test_repr_hides_secrets():
 
 
 def test_demo_defaults_generate_a_private_key_once(tmp_path):
-    settings = Settings.from_env({"SOCIALCRM_DATA_DIR": str(tmp_path)}).with_demo_defaults()
+    settings = with_demo_defaults(Settings.from_env({"SOCIALCRM_DATA_DIR": str(tmp_path)}))
     key_file = tmp_path / "secret_key"
     assert settings.secret_key and len(settings.secret_key) >= 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    again = Settings.from_env({"SOCIALCRM_DATA_DIR": str(tmp_path)}).with_demo_defaults()
+    again = with_demo_defaults(Settings.from_env({"SOCIALCRM_DATA_DIR": str(tmp_path)}))
     assert again.secret_key == settings.secret_key
     assert settings.suitecrm_client_id and settings.suitecrm_password_client_id
 
 
 def test_connected_settings_are_not_given_demo_credentials():
     settings = Settings.from_env(CONNECTED)
-    assert settings.with_demo_defaults() == settings
+    assert with_demo_defaults(settings) == settings
 
 
 def test_readme_documents_every_setting():

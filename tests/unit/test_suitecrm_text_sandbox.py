@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from connectors.sandbox.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
-from connectors.sandbox.suitecrm.text import GUARDED_MODULES, purify, to_html
 from connectors.suitecrm import Filter, SuiteCRMClient
+from sandboxes.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
+from sandboxes.suitecrm.text import GUARDED_MODULES, purify, to_html
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "suitecrm_text_vectors.json")
                      .read_text(encoding="utf-8"))

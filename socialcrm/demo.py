@@ -1,0 +1,101 @@
+"""Demo mode's defaults: the sandboxes' seeded clients and app credentials, and a key.
+
+Only demo start-up imports this module (and with it the sandboxes and Flask): importing
+``socialcrm.settings`` stays free of both, so a connected deployment never loads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from contextlib import ExitStack
+from pathlib import Path
+
+import sandboxes.facebook as facebook_sandbox
+import sandboxes.linkedin as linkedin_sandbox
+from sandboxes.suitecrm import SuiteCRMSandbox
+from sandboxes.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
+from socialcrm import clients
+from socialcrm.settings import Settings
+
+Started = tuple[str, str, str]
+
+# Demo mode talks to the embedded SuiteCRM sandbox with its seeded OAuth2 clients (public
+# demo values: the sandbox is local and seeds them on every start).
+DEMO_SUITECRM_CLIENT_ID, DEMO_SUITECRM_CLIENT_SECRET = DEMO_SYNC_CLIENT
+DEMO_SUITECRM_PASSWORD_CLIENT_ID, DEMO_SUITECRM_PASSWORD_CLIENT_SECRET = DEMO_MOBILE_CLIENT
+
+
+def with_demo_defaults(settings: Settings) -> Settings:
+    """Fill what demo mode may default: the sandboxes' clients and app credentials,
+    and a persisted secret key. Connected settings are returned unchanged."""
+    if not settings.demo_mode:
+        return settings
+    changes = {
+        "suitecrm_client_id": settings.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
+        "suitecrm_client_secret": settings.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
+        "suitecrm_password_client_id": (
+            settings.suitecrm_password_client_id or DEMO_SUITECRM_PASSWORD_CLIENT_ID
+        ),
+        "suitecrm_password_client_secret": (
+            settings.suitecrm_password_client_secret or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET
+        ),
+        "secret_key": settings.secret_key or _demo_secret_key(settings.data_dir),
+        "facebook_app_id": settings.facebook_app_id or facebook_sandbox.DEMO_APP_ID,
+        "facebook_app_secret": settings.facebook_app_secret or facebook_sandbox.DEMO_APP_SECRET,
+        "facebook_verify_token": (
+            settings.facebook_verify_token or facebook_sandbox.DEMO_VERIFY_TOKEN
+        ),
+        "linkedin_client_id": settings.linkedin_client_id or linkedin_sandbox.CLIENT_ID,
+        "linkedin_client_secret": (
+            settings.linkedin_client_secret or linkedin_sandbox.CLIENT_SECRET
+        ),
+    }
+    return dataclasses.replace(settings, **changes)
+
+
+def _demo_secret_key(data_dir: Path) -> str:
+    """Generate the demo key once, readable only by its owner, and reuse it after."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def start_sandboxes(settings: Settings, stack: ExitStack) -> tuple[str, list[Started]]:
+    """Start the SuiteCRM, Facebook and LinkedIn sandboxes on ``stack``, each checked
+    through its client; return SuiteCRM's URL and (name, url, note) of each."""
+    suitecrm = stack.enter_context(
+        SuiteCRMSandbox(port=settings.sandbox_port, seed=True, with_plugin=True))
+    started: list[Started] = [("SuiteCRM", suitecrm.url,
+                               "sandbox, seeded demo data; reps log in as sally / sally-Passw0rd")]
+    base = settings.sandbox_port
+
+    def port(offset: int) -> int:
+        return base + offset if base else 0
+
+    graph = stack.enter_context(facebook_sandbox.FacebookSandbox(
+        port=port(1), seed=True, app_id=settings.facebook_app_id or "",
+        app_secret=settings.facebook_app_secret or "",
+        verify_token=settings.facebook_verify_token or ""))
+    page = clients.facebook(settings, access_token=graph.page_token, base_url=graph.url)
+    next(iter(page.iter_posts(graph.page_id)))
+    rest = stack.enter_context(linkedin_sandbox.LinkedInSandbox(
+        port=port(2), seed=True, client_secret=settings.linkedin_client_secret or "",
+        quiet=True))
+    organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
+                                    base_url=rest.url)
+    next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
+    return suitecrm.url, [
+        *started,
+        ("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
+                 f"Page {graph.page_id}"),
+        ("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
+                 f"{linkedin_sandbox.ORGANIZATION_URN}"),
+    ]
