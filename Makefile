@@ -5,13 +5,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-live lint contract-live bench plugin clean
+.PHONY: install run test test-live lint typecheck lock contract-live bench plugin clean
 
-$(STAMP): setup.cfg pyproject.toml
+# Installs are reproducible: every package version comes from constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
 install: $(STAMP)
@@ -20,13 +21,25 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/socialcrm run
 
-## Lint, then run the whole test suite (starts its own Redis server and sandboxes).
+## Lint, type-check, then run the whole test suite (starts its own Redis server and sandboxes).
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+## Refresh constraints.txt (the pinned versions every install uses) from pyproject.toml.
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --upgrade --extra test --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file constraints.txt pyproject.toml
+	rm -rf $(VENV)-lock
 
 ## Run the live suites (plugin install, records, notices, UI in Chromium, contract and
 ## differential checks) against the real SuiteCRM named by the SUITECRM_* settings.
@@ -42,4 +55,4 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-lock build dist *.egg-info .pytest_cache .ruff_cache

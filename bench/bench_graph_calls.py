@@ -20,7 +20,7 @@ Graph serves 100 posts with 100 comments each, is shown beside it with that assu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench import Figure
 from connectors.facebook import FacebookClient
@@ -28,6 +28,8 @@ from connectors.facebook.fields import Query
 from connectors.facebook.pagination import Paginator
 from connectors.transport import RetryPolicy
 from sandboxes.facebook import FacebookSandbox
+from socialcrm import clients
+from socialcrm.settings import Settings
 
 POSTS = 200
 COMMENTS = 5000
@@ -57,9 +59,12 @@ class Measured:
 
 
 def _client(sandbox: FacebookSandbox) -> FacebookClient:
-    return FacebookClient(base_url=sandbox.url, app_id=sandbox.app_id,
-                          app_secret=sandbox.app_secret, access_token=sandbox.page_token,
-                          retry=RetryPolicy(jitter=lambda: 0.0), sleep=lambda _: None)
+    """A client as the factory builds it (the configured Graph version), on the sandbox's
+    app, with waits that cost nothing."""
+    config = replace(clients.graph_config(Settings(), base_url=sandbox.url),
+                     app_id=sandbox.app_id, app_secret=sandbox.app_secret,
+                     retry=RetryPolicy(jitter=lambda: 0.0), sleep=lambda _: None)
+    return FacebookClient(config, access_token=sandbox.page_token)
 
 
 def _measure(sandbox: FacebookSandbox, read: Callable[[FacebookClient], int]) -> Measured:
@@ -100,7 +105,8 @@ def _leads(page_id: str) -> Callable[[FacebookClient], int]:
 
 
 def _refused(sandbox: FacebookSandbox) -> int:
-    return sandbox.state.stats()["by_endpoint"].get("GET /{id}/feed", 0)
+    """Feed requests the sandbox counted (those refused as too much data included)."""
+    return int(sandbox.state.stats()["by_endpoint"].get("GET /{id}/feed", 0))
 
 
 def run() -> list[Figure]:

@@ -14,18 +14,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bench import Figure
-from connectors.linkedin import LinkedInClient, TimeWindow
+from connectors.linkedin import LinkedInClient, LinkedInConfig, TimeWindow
 from connectors.linkedin.records import ObjectDeletion
 from connectors.transport import CallCounter
 from sandboxes.linkedin import ORGANIZATION_URN, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 
 PAGE_SIZE = 100
-VERSION = datetime.now(UTC).strftime("%Y%m")
+VERSION = datetime.now(UTC).strftime("%Y%m")  # the sandbox retires a year-old version
 
 
 def _client(sandbox: LinkedInSandbox) -> LinkedInClient:
-    return LinkedInClient(access_token=SANDBOX_TOKEN, version=VERSION, base_url=sandbox.url,
-                          counter=CallCounter(), page_size=PAGE_SIZE)
+    config = LinkedInConfig(version=VERSION, base_url=sandbox.url, page_size=PAGE_SIZE)
+    return LinkedInClient(config, access_token=SANDBOX_TOKEN, counter=CallCounter())
 
 
 def _comment_figure(name: str, plan: SeedPlan, *, irregular: bool) -> Figure:
@@ -56,10 +56,10 @@ def _long_thread_figure() -> Figure:
     return Figure(
         name="LinkedIn calls for one post with 1,000 comments",
         value=f"{calls} calls for {comments} comments",
-        target=f"at most {-(-comments // (PAGE_SIZE - client.page_overlap)) + 1}: "
+        target=f"at most {-(-comments // (PAGE_SIZE - client.config.page_overlap)) + 1}: "
                "comments / (count - overlap), rounded up, plus a closing page",
-        how=f"count={PAGE_SIZE}, page_overlap={client.page_overlap} (each page re-reads "
-            f"{client.page_overlap} positions so deletions mid-read skip nothing)",
+        how=f"count={PAGE_SIZE}, page_overlap={client.config.page_overlap} (each page re-reads "
+            f"{client.config.page_overlap} positions so deletions mid-read skip nothing)",
     )
 
 

@@ -28,6 +28,17 @@ Messages never contain credentials: a service that echoes a password in an error
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
+
+class ErrorFields(TypedDict, total=False):
+    """What every ``ConnectorError`` carries besides its message (subclasses pass it on)."""
+
+    service: str
+    status: int | None
+    detail: str | None
+    attempts: int
+
 
 class ConnectorError(Exception):
     """Base of every error raised by a connector client."""
@@ -57,8 +68,9 @@ class ConnectorError(Exception):
 class RetryLaterError(ConnectorError):
     """Transient failure; safe to try again later."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 **fields: Unpack[ErrorFields]) -> None:
+        super().__init__(message, **fields)
         self.retry_after = retry_after
 
 
@@ -84,16 +96,17 @@ class AuthenticationError(ConnectorError):
     sync would silently miss data, so it is an auth failure, not a skip).
     """
 
-    def __init__(self, message: str, *, reason: str = "invalid", **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, reason: str = "invalid",
+                 **fields: Unpack[ErrorFields]) -> None:
+        super().__init__(message, **fields)
         self.reason = reason
 
 
 class ApiVersionRetiredError(ConnectorError):
     """The API version we call has been retired; ``setting`` names what to change."""
 
-    def __init__(self, message: str, *, setting: str, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, setting: str, **fields: Unpack[ErrorFields]) -> None:
+        super().__init__(message, **fields)
         self.setting = setting
 
 

@@ -1,47 +1,55 @@
-"""The ``socialcrm`` command: one entry point, subcommands registered from small modules."""
+"""The ``socialcrm`` command: one entry point, subcommands registered from small modules.
+
+The group itself validates no settings: each command builds the ones it uses when it
+runs (``socialcrm.commands.context``), so ``plugin build`` works whatever the
+environment holds. The group only sets up logging, redacting every secret the
+environment holds (valid or not), and redacts the one-line errors commands print too.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import click
 
 from socialcrm import __version__
 from socialcrm.commands.config import config_group
+from socialcrm.commands.context import REDACTOR, redactor_of
 from socialcrm.commands.plugin import plugin_group
 from socialcrm.commands.run import run_command
 from socialcrm.commands.sandbox import sandbox_group
 from socialcrm.commands.suitecrm import suitecrm_group
-from socialcrm.settings import Settings, SettingsError
+from socialcrm.logs import Redactor, configure_logging
+from socialcrm.settings import Settings, SettingsError, secrets_in_env
+
+log = logging.getLogger(__name__)
 
 
-class SecretsFilter(logging.Filter):
-    """Last line of defence: drop any log record that carries a configured secret."""
+class RedactingGroup(click.Group):
+    """A group whose commands' error messages pass through the same redaction as logs."""
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if any(secret in text for secret in self.secrets):
-            record.msg, record.args = "[log line withheld: it contained a secret]", ()
-        return True
-
-
-def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretsFilter(settings.secret_values()))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
-    # urllib3 logs full URLs (query strings included) at DEBUG: keep it quiet always.
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            clean = redactor_of(ctx)(exc.message)
+            if clean == exc.message:
+                raise
+            raise click.ClickException(clean) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _log_level() -> str:
+    """The configured level, or INFO when it is malformed: a command that uses the
+    setting reports it; one that does not (``plugin build``) still runs."""
+    try:
+        return Settings.from_env(only=("SOCIALCRM_LOG_LEVEL",)).log_level
+    except SettingsError:
+        return "INFO"
+
+
+@click.group(cls=RedactingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="socialcrm")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -49,12 +57,9 @@ def cli(ctx: click.Context) -> None:
 
     Settings come from the environment (see `socialcrm config show`).
     """
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    configure_logging(settings)
-    ctx.obj = settings
+    redactor = Redactor(secrets_in_env())
+    ctx.meta[REDACTOR] = redactor
+    configure_logging(_log_level(), redactor)
 
 
 cli.add_command(run_command)
@@ -65,4 +70,9 @@ cli.add_command(suitecrm_group)
 
 
 def main() -> None:
-    cli(prog_name="socialcrm")
+    """Run the command; an unexpected error is logged (redacted) instead of a raw traceback."""
+    try:
+        cli.main(prog_name="socialcrm")
+    except Exception:
+        log.critical("unexpected error", exc_info=True)
+        sys.exit(1)

@@ -11,9 +11,11 @@ import os
 import secrets
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import sandboxes.facebook as facebook_sandbox
 import sandboxes.linkedin as linkedin_sandbox
+from connectors.redaction import remember_secret
 from sandboxes.suitecrm import SuiteCRMSandbox
 from sandboxes.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
 from socialcrm import clients
@@ -32,7 +34,7 @@ def with_demo_defaults(settings: Settings) -> Settings:
     and a persisted secret key. Connected settings are returned unchanged."""
     if not settings.demo_mode:
         return settings
-    changes = {
+    changes: dict[str, Any] = {
         "suitecrm_client_id": settings.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
         "suitecrm_client_secret": settings.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
         "suitecrm_password_client_id": (
@@ -52,7 +54,10 @@ def with_demo_defaults(settings: Settings) -> Settings:
             settings.linkedin_client_secret or linkedin_sandbox.CLIENT_SECRET
         ),
     }
-    return dataclasses.replace(settings, **changes)
+    filled = dataclasses.replace(settings, **changes)
+    # The generated key is a real secret: redact it (and the demo values) from logs.
+    remember_secret(*filled.secret_values())
+    return filled
 
 
 def _demo_secret_key(data_dir: Path) -> str:

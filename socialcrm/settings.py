@@ -1,9 +1,13 @@
-"""One typed settings object, built once from the environment and validated at start-up.
+"""One typed settings object, built from the environment and validated where it is used.
 
-Every option is declared once in ``OPTIONS`` (name, parser, default, help); the README's
-configuration table is checked against these declarations by a test, so the two cannot
-drift. Nothing else in the project reads ``os.environ``: the CLI builds ``Settings`` and
-passes it (or the values it needs) down.
+Every setting is declared once, as a field of ``Settings`` whose metadata carries its
+environment name, parser, help and whether it is secret; ``OPTIONS`` is derived from
+those fields, and the README's configuration table is checked against it by a test, so
+the three cannot drift. Nothing else in the project reads ``os.environ``: the command
+line builds ``Settings`` and passes it (or the values it needs) down.
+
+Each command builds the settings it uses, when it runs (``only=`` names them), so a
+command that needs none, or a setting it never reads being malformed, does not stop it.
 
 Two modes follow from ``SUITECRM_URL``:
 
@@ -16,145 +20,16 @@ Two modes follow from ``SUITECRM_URL``:
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-MIN_SECRET_KEY_LENGTH = 32
+from socialcrm import options as opt
+from socialcrm.options import MIN_SECRET_KEY_LENGTH, Option, SettingsError
 
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it and fits on one line."""
-
-
-def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        parts = urlsplit(raw)
-        if parts.scheme not in schemes or not (parts.netloc or parts.path):
-            starts = " or ".join(f"{scheme}://" for scheme in schemes)
-            raise ValueError(f"must be a URL starting with {starts}")
-        return raw.rstrip("/") if parts.scheme.startswith("http") else raw
-
-    return parse
-
-
-def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if not value > 0:
-        raise ValueError("must be a number greater than 0")
-    return value
-
-
-def _port(raw: str) -> int:
-    value = int(raw)
-    if not 0 <= value <= 65535:
-        raise ValueError("must be a TCP port between 0 and 65535")
-    return value
-
-
-def _text(raw: str) -> str:
-    if not raw.strip():
-        raise ValueError("must not be empty")
-    return raw
-
-
-def _secret_key(raw: str) -> str:
-    if len(raw) < MIN_SECRET_KEY_LENGTH:
-        raise ValueError(f"must be at least {MIN_SECRET_KEY_LENGTH} characters long")
-    return raw
-
-
-def _pattern(regex: str, example: str) -> Callable[[str], str]:
-    compiled = re.compile(regex)
-
-    def parse(raw: str) -> str:
-        if not compiled.fullmatch(raw):
-            raise ValueError(f"must look like {example}")
-        return raw
-
-    return parse
-
-
-def _log_level(raw: str) -> str:
-    level = raw.upper()
-    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-        raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
-    return level
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """Declaration of one environment setting: the README table is generated from these."""
-
-    env: str
-    attr: str
-    parse: Callable[[str], Any]
-    default: Any
-    help: str
-    secret: bool = False
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option("REDIS_URL", "redis_url", _url(("redis", "rediss", "unix")), None,
-           "Redis server for queues, feed and cursors. Unset: an embedded Redis server is "
-           "started with AOF persistence in the data directory."),
-    Option("SUITECRM_URL", "suitecrm_url", _url(("http", "https")), None,
-           "Base URL of SuiteCRM (the folder that holds `Api/`). Unset: demo mode on the "
-           "embedded SuiteCRM sandbox."),
-    Option("SUITECRM_CLIENT_ID", "suitecrm_client_id", _text, None,
-           "SuiteCRM OAuth2 client for the `client_credentials` grant: the service account "
-           "that sync uses. Required with `SUITECRM_URL`."),
-    Option("SUITECRM_CLIENT_SECRET", "suitecrm_client_secret", _text, None,
-           "Secret of that client. Required with `SUITECRM_URL`.", secret=True),
-    Option("SUITECRM_PASSWORD_CLIENT_ID", "suitecrm_password_client_id", _text, None,
-           "SuiteCRM OAuth2 client for the `password` grant: reps log in through it (one "
-           "SuiteCRM client serves one grant type). Required with `SUITECRM_URL`."),
-    Option("SUITECRM_PASSWORD_CLIENT_SECRET", "suitecrm_password_client_secret", _text, None,
-           "Secret of that client. Required with `SUITECRM_URL`.", secret=True),
-    Option("SOCIALCRM_SECRET_KEY", "secret_key", _secret_key, None,
-           f"At least {MIN_SECRET_KEY_LENGTH} characters; encrypts tokens at rest. Required "
-           "with `SUITECRM_URL`; in demo mode one is generated into the data directory.",
-           secret=True),
-    Option("SOCIALCRM_DATA_DIR", "data_dir", Path, Path("var"),
-           "Where the embedded Redis keeps its AOF files and demo mode its generated key."),
-    Option("SOCIALCRM_HTTP_TIMEOUT", "http_timeout", _positive_float, 10.0,
-           "Seconds before any outbound HTTP call gives up (connect and read)."),
-    Option("SOCIALCRM_SANDBOX_PORT", "sandbox_port", _port, 8180,
-           "Demo mode: the SuiteCRM sandbox listens on this port, the Facebook sandbox on "
-           "the next and the LinkedIn sandbox on the one after (0: free ports)."),
-    Option("SOCIALCRM_LOG_LEVEL", "log_level", _log_level, "INFO",
-           "DEBUG, INFO, WARNING or ERROR."),
-    Option("FACEBOOK_GRAPH_URL", "facebook_graph_url", _url(("http", "https")), None,
-           "Graph API host. Unset: `https://graph.facebook.com`, or the Facebook sandbox "
-           "in demo mode."),
-    Option("FACEBOOK_GRAPH_VERSION", "facebook_graph_version", _pattern(r"v\d+\.\d+", "v25.0"),
-           "v25.0", "Graph API version every call uses. When Meta retires it, syncs stop "
-           "with an error that names this setting; a warning is logged while it is old."),
-    Option("FACEBOOK_APP_ID", "facebook_app_id", _text, None,
-           "Meta app id (long-lived token exchange, token inspection)."),
-    Option("FACEBOOK_APP_SECRET", "facebook_app_secret", _text, None,
-           "Meta app secret: `appsecret_proof` on every call and the webhook signature "
-           "(`X-Hub-Signature-256`) check.", secret=True),
-    Option("FACEBOOK_VERIFY_TOKEN", "facebook_verify_token", _text, None,
-           "Token Meta echoes in the webhook subscription handshake (`hub.verify_token`).",
-           secret=True),
-    Option("LINKEDIN_API_URL", "linkedin_api_url", _url(("http", "https")), None,
-           "LinkedIn REST host. Unset: `https://api.linkedin.com`, or the LinkedIn sandbox "
-           "in demo mode."),
-    Option("LINKEDIN_VERSION", "linkedin_version", _pattern(r"\d{6}(\.\d{2})?", "202610"),
-           "202610", "`LinkedIn-Version` header (YYYYMM) every call sends. LinkedIn retires a "
-           "version about 12 months after release: raise it every few months; a retired "
-           "version stops syncs with an error that names this setting."),
-    Option("LINKEDIN_CLIENT_ID", "linkedin_client_id", _text, None, "LinkedIn app client id."),
-    Option("LINKEDIN_CLIENT_SECRET", "linkedin_client_secret", _text, None,
-           "LinkedIn app client secret: webhook validation (`challengeCode`) and "
-           "`X-LI-Signature` checks.", secret=True),
-)
-
-_REQUIRED_WHEN_CONNECTED = (
+__all__ = ["MIN_SECRET_KEY_LENGTH", "OPTIONS", "REQUIRED_WHEN_CONNECTED", "Option", "Settings",
+           "SettingsError", "secrets_in_env"]
+REQUIRED_WHEN_CONNECTED = (
     "SUITECRM_CLIENT_ID",
     "SUITECRM_CLIENT_SECRET",
     "SUITECRM_PASSWORD_CLIENT_ID",
@@ -163,30 +38,83 @@ _REQUIRED_WHEN_CONNECTED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Settings:
-    """Validated configuration. ``repr`` hides secrets so the object is safe to log."""
+    """Validated configuration. ``repr`` hides secrets and URL passwords: safe to log."""
 
-    redis_url: str | None = None
-    suitecrm_url: str | None = None
-    suitecrm_client_id: str | None = None
-    suitecrm_client_secret: str | None = field(default=None, repr=False)
-    suitecrm_password_client_id: str | None = None
-    suitecrm_password_client_secret: str | None = field(default=None, repr=False)
-    secret_key: str | None = field(default=None, repr=False)
-    data_dir: Path = Path("var")
-    http_timeout: float = 10.0
-    sandbox_port: int = 8180
-    log_level: str = "INFO"
-    facebook_graph_url: str | None = None
-    facebook_graph_version: str = "v25.0"
-    facebook_app_id: str | None = None
-    facebook_app_secret: str | None = field(default=None, repr=False)
-    facebook_verify_token: str | None = field(default=None, repr=False)
-    linkedin_api_url: str | None = None
-    linkedin_version: str = "202610"
-    linkedin_client_id: str | None = None
-    linkedin_client_secret: str | None = field(default=None, repr=False)
+    redis_url: str | None = opt.url_setting(
+        "REDIS_URL", ("redis", "rediss", "unix"),
+        "Redis server for queues, feed and cursors. Unset: an embedded Redis server is "
+        "started with AOF persistence in the data directory.")
+    suitecrm_url: str | None = opt.url_setting(
+        "SUITECRM_URL", ("http", "https"),
+        "Base URL of SuiteCRM (the folder that holds `Api/`), without credentials in it. "
+        "Unset: demo mode on the embedded SuiteCRM sandbox.", credentials=False)
+    suitecrm_client_id: str | None = opt.setting(
+        "SUITECRM_CLIENT_ID", opt.text,
+        "SuiteCRM OAuth2 client for the `client_credentials` grant: the service account "
+        "that sync uses. Required with `SUITECRM_URL`.")
+    suitecrm_client_secret: str | None = opt.setting(
+        "SUITECRM_CLIENT_SECRET", opt.text,
+        "Secret of that client. Required with `SUITECRM_URL`.", secret=True)
+    suitecrm_password_client_id: str | None = opt.setting(
+        "SUITECRM_PASSWORD_CLIENT_ID", opt.text,
+        "SuiteCRM OAuth2 client for the `password` grant: reps log in through it (one "
+        "SuiteCRM client serves one grant type). Required with `SUITECRM_URL`.")
+    suitecrm_password_client_secret: str | None = opt.setting(
+        "SUITECRM_PASSWORD_CLIENT_SECRET", opt.text,
+        "Secret of that client. Required with `SUITECRM_URL`.", secret=True)
+    secret_key: str | None = opt.setting(
+        "SOCIALCRM_SECRET_KEY", opt.secret_key,
+        f"At least {MIN_SECRET_KEY_LENGTH} characters; encrypts tokens at rest. Required "
+        "with `SUITECRM_URL`; in demo mode one is generated into the data directory.",
+        secret=True)
+    data_dir: Path = opt.setting(  # noqa: RUF009 - setting() returns a dataclasses.field
+        "SOCIALCRM_DATA_DIR", Path,
+        "Where the embedded Redis keeps its AOF files and demo mode its generated key.",
+        default=Path("var"))
+    http_timeout: float = opt.setting(
+        "SOCIALCRM_HTTP_TIMEOUT", opt.positive_float,
+        "Seconds before any outbound HTTP call gives up (connect and read).", default=10.0)
+    sandbox_port: int = opt.setting(
+        "SOCIALCRM_SANDBOX_PORT", opt.port,
+        "Demo mode: the SuiteCRM sandbox listens on this port, the Facebook sandbox on "
+        "the next and the LinkedIn sandbox on the one after (0: free ports).", default=8180)
+    log_level: str = opt.setting(
+        "SOCIALCRM_LOG_LEVEL", opt.log_level, "DEBUG, INFO, WARNING or ERROR.", default="INFO")
+    facebook_graph_url: str | None = opt.url_setting(
+        "FACEBOOK_GRAPH_URL", ("http", "https"),
+        "Graph API host. Unset: `https://graph.facebook.com`, or the Facebook sandbox "
+        "in demo mode.")
+    facebook_graph_version: str = opt.setting(
+        "FACEBOOK_GRAPH_VERSION", opt.pattern(r"v\d+\.\d+", "v<major>.<minor>"),
+        "Graph API version every call uses. When Meta retires it, syncs stop with an error "
+        "that names this setting; a warning is logged while it is old.", default="v25.0")
+    facebook_app_id: str | None = opt.setting(
+        "FACEBOOK_APP_ID", opt.text, "Meta app id (long-lived token exchange, token inspection).")
+    facebook_app_secret: str | None = opt.setting(
+        "FACEBOOK_APP_SECRET", opt.text,
+        "Meta app secret: `appsecret_proof` on every call and the webhook signature "
+        "(`X-Hub-Signature-256`) check.", secret=True)
+    facebook_verify_token: str | None = opt.setting(
+        "FACEBOOK_VERIFY_TOKEN", opt.text,
+        "Token Meta echoes in the webhook subscription handshake (`hub.verify_token`).",
+        secret=True)
+    linkedin_api_url: str | None = opt.url_setting(
+        "LINKEDIN_API_URL", ("http", "https"),
+        "LinkedIn REST host. Unset: `https://api.linkedin.com`, or the LinkedIn sandbox "
+        "in demo mode.")
+    linkedin_version: str = opt.setting(
+        "LINKEDIN_VERSION", opt.pattern(r"\d{6}(\.\d{2})?", "YYYYMM"),
+        "`LinkedIn-Version` header (YYYYMM) every call sends. LinkedIn retires a version "
+        "about 12 months after release: raise it every few months; a retired version stops "
+        "syncs with an error that names this setting.", default="202610")
+    linkedin_client_id: str | None = opt.setting(
+        "LINKEDIN_CLIENT_ID", opt.text, "LinkedIn app client id.")
+    linkedin_client_secret: str | None = opt.setting(
+        "LINKEDIN_CLIENT_SECRET", opt.text,
+        "LinkedIn app client secret: webhook validation (`challengeCode`) and "
+        "`X-LI-Signature` checks.", secret=True)
 
     @property
     def suitecrm_base_url(self) -> str:
@@ -199,29 +127,50 @@ class Settings:
         return self.suitecrm_url is None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Parse and validate; raise ``SettingsError`` naming the first bad setting."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for option in OPTIONS:
-            raw = env.get(option.env)
-            if raw is None or raw == "":
-                values[option.attr] = option.default
-                continue
-            try:
-                values[option.attr] = option.parse(raw.strip())
-            except ValueError as exc:
-                shown = "" if option.secret else f" (got {raw!r})"
-                raise SettingsError(f"{option.env} {exc}{shown}") from None
-        settings = cls(**values)
-        if not settings.demo_mode:
-            for name in _REQUIRED_WHEN_CONNECTED:
-                attr = next(o.attr for o in OPTIONS if o.env == name)
-                if getattr(settings, attr) is None:
-                    raise SettingsError(f"{name} is required when SUITECRM_URL is set")
+    def from_env(cls, environ: Mapping[str, str] | None = None, *,
+                 only: Collection[str] | None = None,
+                 require_companions: bool = True) -> Settings:
+        """Parse and validate; raise ``SettingsError`` naming the first bad setting.
+
+        ``only`` names the settings a command uses: the others keep their defaults and
+        are not even parsed, so a malformed one it never reads cannot stop it (leave
+        ``SUITECRM_URL`` out and the result is in demo mode). ``require_companions``
+        checks that connected mode has its clients and key (those in scope).
+        """
+        wanted = None if only is None else set(only)
+        if wanted is not None and (unknown := wanted - {o.env for o in OPTIONS}):
+            raise ValueError(f"not settings: {sorted(unknown)}")
+        in_scope = [o for o in OPTIONS if wanted is None or o.env in wanted]
+        settings = cls(**{option.attr: option.read(environ) for option in in_scope})
+        if require_companions and not settings.demo_mode:
+            for option in in_scope:
+                if option.env in REQUIRED_WHEN_CONNECTED and \
+                        getattr(settings, option.attr) is None:
+                    raise SettingsError(f"{option.env} is required when SUITECRM_URL is set")
         return settings
 
     def secret_values(self) -> list[str]:
-        """Every configured secret, for the log filter that withholds lines holding one."""
-        return [value for option in OPTIONS if option.secret
-                and (value := getattr(self, option.attr))]
+        """Every configured secret and URL password, for the log filter to redact."""
+        found: list[str] = []
+        for option in OPTIONS:
+            value = getattr(self, option.attr)
+            found += option.secrets_in(None if value is None else str(value))
+        return [value for value in dict.fromkeys(found) if value]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{o.attr}={o.masked(getattr(self, o.attr))!r}" for o in OPTIONS
+                          if getattr(self, o.attr) is not None)
+        return f"Settings({shown})"
+
+
+OPTIONS: tuple[Option, ...] = tuple(
+    Option(attr=f.name, default=f.default, **f.metadata[opt.DECLARED]) for f in fields(Settings)
+)
+
+
+def secrets_in_env(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Every secret the environment holds, parsed or not: the log filter redacts these
+    from the first line on, before (and whether or not) a command validates them."""
+    env = os.environ if environ is None else environ
+    found = [s for option in OPTIONS for s in option.secrets_in(env.get(option.env))]
+    return [value for value in dict.fromkeys(found) if value]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import redis
 
+from connectors.redaction import mask_url
 from socialcrm import clients
 from socialcrm.settings import Settings
 from workers.redis_server import EmbeddedRedis
@@ -21,11 +22,20 @@ from workers.redis_server import EmbeddedRedis
 log = logging.getLogger(__name__)
 
 
+class StartupError(RuntimeError):
+    """A part of the system did not come up; the message names it (passwords masked)."""
+
+
 @dataclass
 class Endpoint:
+    """One line of ``socialcrm run``'s banner: ``url`` is for people, password masked."""
+
     name: str
     url: str
     note: str = ""
+
+    def __post_init__(self) -> None:
+        self.url = mask_url(self.url)
 
 
 @dataclass
@@ -49,6 +59,7 @@ class RunningSystem:
 
 
 def start_system(settings: Settings) -> RunningSystem:
+    """Bring up and check each part in order; on any failure stop what already runs."""
     if settings.demo_mode:
         # Only demo mode loads the sandboxes (and Flask with them).
         from socialcrm import demo
@@ -84,5 +95,7 @@ def _check_redis(url: str) -> None:
     client = redis.Redis.from_url(url, socket_timeout=5)
     try:
         client.ping()
+    except redis.RedisError as exc:
+        raise StartupError(f"Redis at {mask_url(url)} does not answer: {exc}") from exc
     finally:
         client.close()

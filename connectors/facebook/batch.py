@@ -3,10 +3,14 @@
 Reading many objects one request each is what makes Page connectors slow and quota
 hungry. ``run_batch`` sends ``POST /`` with ``batch=[...]`` in chunks of 50, decodes each
 item's own ``{code, headers, body}``, maps each item's error with the same rules as a
-whole response and feeds each item's usage headers to the governor. Items that came back
-``null`` (Graph did not run them), failed transiently, or were throttled with a wait the
-client's one waiting limit accepts are re-sent (reads only) until the policy's attempts
-run out. A batch holding writes is never re-sent: a failed envelope is an
+whole response and feeds each item's usage headers to the governor. Each item ends as a
+``BatchResult``: its decoded body, or the typed ``ConnectorError`` it ended with.
+
+Retrying is the transport's (``Transport.send_parts``), under the one retry policy every
+call has: items that came back ``null`` (Graph did not run them), failed transiently, or
+were throttled with a wait the client's one waiting limit accepts are re-sent, reads
+only, until the policy's attempts run out. A batch holding writes is never re-sent
+(bar an item refused with HTTP 429, which was not carried out): a failed envelope is an
 ``OutcomeUnknownError`` (from the transport) and so is each write item that came back
 ``null`` or failed on Graph's side, for the caller to check before trying again.
 
@@ -26,8 +30,6 @@ from connectors.errors import (
     BadResponseError,
     ConnectorError,
     ObjectDeletedError,
-    OutcomeUnknownError,
-    RateLimitedError,
     TooMuchDataError,
     UnavailableError,
 )
@@ -55,6 +57,24 @@ class BatchRequest:
         return item
 
 
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """How one batch item ended: ``body`` when it succeeded, else ``error``."""
+
+    body: Any = None
+    error: ConnectorError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def value(self) -> Any:
+        """The body; the item's error raised when it failed."""
+        if self.error is not None:
+            raise self.error
+        return self.body
+
+
 def _chunks(items: Sequence[int], size: int) -> list[Sequence[int]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -69,33 +89,31 @@ def _decode_item(item: Mapping[str, Any], label: str) -> tuple[int, dict[str, st
     return status, headers, body
 
 
-def _item_result(graph: GraphApi, item: Mapping[str, Any], label: str) -> Any:
-    """One batch item's body, or the typed error it carries (usage headers observed)."""
+def _item_result(graph: GraphApi, item: Any, label: str) -> BatchResult:
+    """One answered item (usage headers observed); ``null`` is a transient failure."""
+    if item is None:
+        return BatchResult(error=UnavailableError(
+            f"{label}: Graph answered null for this batch item (not run, or its answer "
+            "lost)", service=SERVICE))
+    if not isinstance(item, Mapping):
+        raise BadResponseError(f"{label}: malformed batch item", service=SERVICE)
     status, headers, body = _decode_item(item, label)
     observe = getattr(graph.governor, "observe", None)
     if observe is not None:
         observe(headers, merge=True)
     error = graph_error(status, body, headers, endpoint=label,
                         throttle_wait=graph.throttle_wait)
-    return error if error is not None else body
-
-
-def _unsure(label: str, attempt: int) -> OutcomeUnknownError:
-    return OutcomeUnknownError(f"{label}: no answer, or a Graph failure, for this write; it "
-                               "may have been applied", service=SERVICE, attempts=attempt)
+    return BatchResult(error=error) if error is not None else BatchResult(body=body)
 
 
 def run_batch(graph: GraphApi, requests: Sequence[BatchRequest], *,
-              label: str = "batch item") -> list[Any]:
-    """Each request's decoded body, or the ``ConnectorError`` it answered, in order."""
-    results: list[Any] = [None] * len(requests)
-    pending = list(range(len(requests)))
+              label: str = "batch item") -> list[BatchResult]:
+    """Each request's outcome, in order (see the module docstring for retries)."""
+    bodies: dict[int, Any] = {}
     idempotent = all(r.method == "GET" for r in requests)
-    attempt = 0
-    while pending:
-        attempt += 1
-        unanswered: list[int] = []
-        throttle_wait = 0.0
+
+    def send(pending: Sequence[int]) -> dict[int, ConnectorError]:
+        failed: dict[int, ConnectorError] = {}
         for chunk in _chunks(pending, MAX_BATCH):
             payload = json.dumps([requests[i].as_json() for i in chunk])
             answer = graph.post("", {"batch": payload, "include_headers": "true"},
@@ -105,38 +123,17 @@ def run_batch(graph: GraphApi, requests: Sequence[BatchRequest], *,
                                        service=SERVICE)
             graph.record_batch(sum(item is not None for item in answer))
             for index, item in zip(chunk, answer, strict=True):
-                if item is None:
-                    if idempotent:
-                        unanswered.append(index)
-                    else:
-                        results[index] = _unsure(label, attempt)
-                    continue
-                outcome = _item_result(graph, item, label)
-                results[index] = outcome
-                if not idempotent:
-                    if isinstance(outcome, UnavailableError) and not isinstance(
-                            outcome, RateLimitedError):
-                        results[index] = _unsure(label, attempt)
-                    continue
-                if isinstance(outcome, RateLimitedError):
-                    wait = graph.transport.retry.delay(attempt, outcome.retry_after)
-                    if wait is not None:
-                        unanswered.append(index)
-                        throttle_wait = max(throttle_wait, wait)
-                elif isinstance(outcome, UnavailableError):
-                    unanswered.append(index)
-        pending = unanswered
-        if pending:
-            wait = graph.transport.retry.delay(attempt, None)
-            if wait is None:
-                for index in pending:
-                    if not isinstance(results[index], ConnectorError):
-                        results[index] = UnavailableError(
-                            f"{label}: Graph never ran this batch item", service=SERVICE,
-                            attempts=attempt)
-                break
-            graph.transport.sleep(max(wait, throttle_wait))
-    return results
+                result = _item_result(graph, item, label)
+                if result.error is None:
+                    bodies[index] = result.body
+                else:
+                    failed[index] = result.error
+        return failed
+
+    errors = graph.transport.send_parts(range(len(requests)), send, endpoint=label,
+                                        idempotent=idempotent)
+    return [BatchResult(error=errors[i]) if i in errors else BatchResult(body=bodies.get(i))
+            for i in range(len(requests))]
 
 
 def follow_all(
@@ -169,22 +166,20 @@ def follow_all(
     while open_:
         keys = list(open_)
         items = [BatchRequest("GET", graph.relative(*open_[key])) for key in keys]
-        answers = run_batch(graph, items, label=label)
-        for key, answer in zip(keys, answers, strict=True):
+        results = run_batch(graph, items, label=label)
+        for key, result in zip(keys, results, strict=True):
             path, params = open_.pop(key)
-            if isinstance(answer, ObjectDeletedError):
+            if isinstance(result.error, ObjectDeletedError):
                 deleted.add(key)
                 continue
-            if isinstance(answer, TooMuchDataError):
+            if isinstance(result.error, TooMuchDataError):
                 smaller = queries[key].smaller()
                 if smaller is None:
-                    raise answer
+                    raise result.error
                 queries[key] = smaller
                 open_[key] = (path, {**params, **smaller.params()})
                 continue
-            if isinstance(answer, ConnectorError):
-                raise answer
-            page = parse_page(answer, label)
+            page = parse_page(result.value(), label)
             on_page(key, page)
             if page.next:
                 next_path, next_params = graph.split_next(page.next)

@@ -182,15 +182,12 @@ class FeedMixin:
                  for oid in object_ids]
         summaries: dict[str, ReactionSummary] = {}
         deleted: set[str] = set()
-        for oid, answer in zip(object_ids, run_batch(self.graph, items,
-                                                     label="GET /{object}/reactions"),
-                               strict=True):
-            if isinstance(answer, ObjectDeletedError):
+        results = run_batch(self.graph, items, label="GET /{object}/reactions")
+        for oid, result in zip(object_ids, results, strict=True):
+            if isinstance(result.error, ObjectDeletedError):
                 deleted.add(oid)
-            elif isinstance(answer, Exception):
-                raise answer
             else:
-                summaries[oid] = _summary(oid, answer, types)
+                summaries[oid] = _summary(oid, result.value(), types)
         return summaries, confirmed_deletions(self.graph, page_id or OWN_NODE, deleted)
 
 

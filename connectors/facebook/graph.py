@@ -23,8 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -32,81 +31,57 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import requests
 
 from connectors.errors import BadResponseError
-from connectors.facebook.errors import (
-    DEFAULT_THROTTLE_WAIT,
-    SERVICE,
-    VERSION_SETTING,
-    GraphClassifier,
-    decode_json,
-)
+from connectors.facebook.config import GraphConfig
+from connectors.facebook.errors import SERVICE, VERSION_SETTING, GraphClassifier, decode_json
 from connectors.facebook.governor import UsageGovernor
 from connectors.facebook.tokens import appsecret_proof
-from connectors.transport import CallCounter, Governor, RetryPolicy, Transport
+from connectors.redaction import remember_secret
+from connectors.transport import CallCounter, Governor, Transport
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://graph.facebook.com"
-DEFAULT_VERSION = "v25.0"
-DEFAULT_MIN_VERSION = "v22.0"
-DEFAULT_MAX_WAIT = 300.0  # seconds a call may block waiting out a throttle
-MIN_VERSION_SETTING = "FACEBOOK_GRAPH_MIN_VERSION"
-_VERSION = re.compile(r"^v(\d+)\.(\d+)$")
 _VERSION_SEGMENT = re.compile(r"^/?v\d+\.\d+(/|$)")
 CREDENTIAL_PARAMS = frozenset({"access_token", "appsecret_proof"})
 
 
-def parse_version(version: str, setting: str = VERSION_SETTING) -> tuple[int, int]:
-    """``"v25.0"`` -> ``(25, 0)``; a malformed version names the setting to fix."""
-    match = _VERSION.match(version)
-    if not match:
-        raise ValueError(f"{setting} must look like v25.0 (got {version!r})")
-    return int(match.group(1)), int(match.group(2))
-
-
 class GraphApi:
-    """Authenticated, counted, governed GET/POST/DELETE against one Graph version."""
+    """Authenticated, counted, governed GET/POST/DELETE against one Graph version.
+
+    ``access_token`` (a Page or user token) is registered with the log filter the
+    moment it is handed over, like every secret of ``config``. ``governor`` defaults to
+    a ``UsageGovernor`` on the config's ``sleep``, ``clock`` and ``max_wait``; a
+    governor passed in brings its own ``max_wait``, which then applies everywhere.
+    """
 
     def __init__(
         self,
+        config: GraphConfig,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        version: str = DEFAULT_VERSION,
-        min_version: str = DEFAULT_MIN_VERSION,
-        app_id: str | None = None,
-        app_secret: str | None = None,
         access_token: str | None = None,
         session: requests.Session | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
         counter: CallCounter | None = None,
         governor: Governor | None = None,
-        throttle_wait: float = DEFAULT_THROTTLE_WAIT,
-        token_in_header: bool = True,
-        max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
-        if parse_version(version) < parse_version(min_version, MIN_VERSION_SETTING):
+        remember_secret(access_token, config.app_secret)
+        if config.is_old:
             log.warning(
                 "Graph API %s is older than %s and may be retired soon: raise %s",
-                version, min_version, VERSION_SETTING,
+                config.version, config.min_version, VERSION_SETTING,
             )
-        if not token_in_header:
+        if not config.token_in_header:
             log.warning("Graph access tokens will travel in URLs (token_in_header=False): "
                         "proxies and access logs will record them")
-        self.base_url = base_url.rstrip("/")
-        self.version = version
-        self.app_id = app_id
-        self._app_secret = app_secret
+        self.config = config
+        self.base_url = config.base_url.rstrip("/")
         self._access_token = access_token
-        self.throttle_wait = throttle_wait
-        self.token_in_header = token_in_header
-        self.governor = governor or UsageGovernor(sleep=sleep, clock=clock, max_wait=max_wait)
-        self.max_wait = float(getattr(self.governor, "max_wait", max_wait))
+        self.governor: Governor = governor or UsageGovernor(
+            sleep=config.sleep, clock=config.clock, max_wait=config.max_wait)
+        self.max_wait = float(getattr(self.governor, "max_wait", config.max_wait))
         self.transport = Transport(
-            SERVICE, f"{self.base_url}/{version}", session=session, timeout=timeout,
-            retry=replace(retry or RetryPolicy(), max_retry_after=self.max_wait), sleep=sleep,
-            counter=counter, governor=self.governor,
+            SERVICE, f"{self.base_url}/{config.version}", session=session,
+            timeout=config.timeout, retry=replace(config.retry, max_retry_after=self.max_wait),
+            sleep=config.sleep, counter=counter, governor=self.governor,
+            user_agent=config.user_agent,
         )
         self._tally_lock = threading.Lock()
         self._batch_envelopes = 0
@@ -114,6 +89,14 @@ class GraphApi:
         origin = urlsplit(self.base_url)
         self._origin = (origin.scheme, origin.netloc)
         self._base_path = origin.path.rstrip("/")
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @property
+    def throttle_wait(self) -> float:
+        return self.config.throttle_wait
 
     @property
     def counter(self) -> CallCounter:
@@ -142,18 +125,18 @@ class GraphApi:
         return self._access_token
 
     def app_credentials(self) -> tuple[str, str]:
-        if not self.app_id or not self._app_secret:
+        if not self.config.app_id or not self.config.app_secret:
             raise ValueError("app id and app secret are needed for this call")
-        return self.app_id, self._app_secret
+        return self.config.app_id, self.config.app_secret
 
     def _auth(self, token: str | None) -> tuple[dict[str, str], dict[str, str]]:
         """Headers and extra params that authenticate one call with ``token``."""
         if not token:
             return {}, {}
         params = {}
-        if self._app_secret:
-            params["appsecret_proof"] = appsecret_proof(token, self._app_secret)
-        if not self.token_in_header:
+        if self.config.app_secret:
+            params["appsecret_proof"] = appsecret_proof(token, self.config.app_secret)
+        if not self.config.token_in_header:
             return {}, {"access_token": token, **params}
         return {"Authorization": f"Bearer {token}"}, params
 
@@ -217,7 +200,8 @@ class GraphApi:
         carries its own ``appsecret_proof`` too, so an app with "Require App Secret" on
         gets every item answered whether or not Graph hands the batch's proof down."""
         query = {k: v for k, v in params.items() if k not in CREDENTIAL_PARAMS}
-        if self._app_secret and self._access_token:
-            query["appsecret_proof"] = appsecret_proof(self._access_token, self._app_secret)
+        if self.config.app_secret and self._access_token:
+            query["appsecret_proof"] = appsecret_proof(self._access_token,
+                                                       self.config.app_secret)
         encoded = urlencode(query)
         return f"{self.version}/{path.lstrip('/')}" + (f"?{encoded}" if encoded else "")

@@ -10,8 +10,8 @@ thread reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from connectors.facebook import parse
 from connectors.facebook.batch import follow_all
@@ -74,7 +74,7 @@ class MessagingMixin:
             yield parse.message(raw, conversation_id, page_id)
 
 
-def _conversation(conv_id: str, page_id: str, raw: dict,
+def _conversation(conv_id: str, page_id: str, raw: Mapping[str, Any],
                   messages: list[SocialMessage]) -> Conversation:
     people = raw.get("participants")
     participants = tuple(

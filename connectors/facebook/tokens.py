@@ -42,6 +42,7 @@ class TokensMixin:
 
     def exchange_long_lived_token(self, short_lived_token: str) -> LongLivedToken:
         """``fb_exchange_token``: a short-lived user token for a ~60-day one."""
+        remember_secret(short_lived_token)
         app_id, secret = self.graph.app_credentials()
         body = self.graph.post(
             "oauth/access_token",
@@ -59,6 +60,7 @@ class TokensMixin:
 
     def page_tokens(self, user_token: str | None = None) -> list[PageToken]:
         """The Pages a (long-lived) user token manages, each with its Page token."""
+        remember_secret(user_token)
         body = self.graph.get("me/accounts", {"fields": "id,name,access_token,tasks",
                                               "limit": "100"},
                               endpoint="GET /me/accounts", token=user_token)
@@ -73,6 +75,7 @@ class TokensMixin:
 
     def inspect_token(self, input_token: str | None = None) -> TokenInfo:
         """``debug_token`` with the app token: validity, expiry and granted scopes."""
+        remember_secret(input_token)
         app_id, secret = self.graph.app_credentials()
         body = self.graph.post(
             "debug_token",

@@ -86,8 +86,14 @@ def _unknown(owner: str, when: Any, raw: Mapping[str, Any], verb: str = "") -> W
                         occurred_at=occurred, event_id=_event_id(owner, raw), raw=raw)
 
 
+def _value(change: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A change's ``value`` object (empty when Meta sent something else)."""
+    value = change.get("value")
+    return value if isinstance(value, Mapping) else {}
+
+
 def _feed_event(owner: str, entry_time: Any, change: Mapping[str, Any]) -> WebhookEvent:
-    value = change.get("value") if isinstance(change.get("value"), Mapping) else {}
+    value = _value(change)
     kind = FEED_KINDS.get(str(value.get("item")))
     if kind is None:
         return _unknown(owner, entry_time, change, str(value.get("verb") or ""))
@@ -111,7 +117,7 @@ def _feed_event(owner: str, entry_time: Any, change: Mapping[str, Any]) -> Webho
 
 
 def _lead_event(owner: str, entry_time: Any, change: Mapping[str, Any]) -> WebhookEvent:
-    value = change.get("value") if isinstance(change.get("value"), Mapping) else {}
+    value = _value(change)
     if not value.get("leadgen_id"):
         return _unknown(owner, entry_time, change)
     return WebhookEvent(

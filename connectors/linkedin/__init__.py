@@ -1,6 +1,10 @@
-"""LinkedIn REST API connector: client, typed records, webhooks, throttling."""
+"""LinkedIn REST API connector: client, typed records, webhooks, throttling.
+
+``LinkedInClient(LinkedInConfig(version=...), access_token=...)``; see each module.
+"""
 
 from connectors.linkedin.client import LinkedInClient
+from connectors.linkedin.config import LINKEDIN_URL, LinkedInConfig
 from connectors.linkedin.records import (
     FollowerGain,
     FollowerStatistics,
@@ -22,6 +26,7 @@ from connectors.linkedin.webhooks import (
 
 __all__ = [
     "DEFAULT_SIGNATURE_PREFIX",
+    "LINKEDIN_URL",
     "SIGNATURE_HEADER",
     "FollowerGain",
     "FollowerStatistics",
@@ -29,6 +34,7 @@ __all__ = [
     "LeadForm",
     "LeadQuestion",
     "LinkedInClient",
+    "LinkedInConfig",
     "ObjectDeletion",
     "ThrottleGovernor",
     "ThrottleRule",

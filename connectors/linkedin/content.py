@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from connectors.errors import BadResponseError
 from connectors.linkedin import parse
-from connectors.linkedin.base import LinkedInBase
+from connectors.linkedin.api import LinkedInApi
 from connectors.linkedin.pagination import Listing
 from connectors.linkedin.records import ObjectDeletion
 from connectors.linkedin.sweep import CommentSweep
@@ -53,7 +53,9 @@ def _comment_key(comment: SocialComment) -> str:
     return comment.external_id
 
 
-class ContentMixin(LinkedInBase):
+class ContentMixin:
+    api: LinkedInApi
+
     def posts(self, organization: str | int, *, start: int = 0,
               sort_by: str = "LAST_MODIFIED") -> Listing[SocialPost]:
         """Every post the organization authored, most recently modified first.
@@ -66,12 +68,12 @@ class ContentMixin(LinkedInBase):
             raise ValueError("sort_by must be LAST_MODIFIED or CREATED")
         author = organization_urn(organization)
         params = {"q": "author", "author": author, "sortBy": sort_by}
-        return self._listing("posts", "/rest/posts", params, "/rest/posts", parse.post,
+        return self.api.listing("posts", "/rest/posts", params, "/rest/posts", parse.post,
                              lambda p: p.external_id, start=start)
 
     def post(self, urn: str) -> SocialPost:
         """One post; ``ObjectDeletedError`` when it was deleted."""
-        data = self._get(f"/rest/posts/{encode(urn)}", {}, "/rest/posts/{urn}", urn)
+        data = self.api.get(f"/rest/posts/{encode(urn)}", {}, "/rest/posts/{urn}", urn)
         return parse.post(data)
 
     def comments(self, object_urn: str, *, post_urn: str | None = None,
@@ -87,7 +89,7 @@ class ContentMixin(LinkedInBase):
             return parse.comment(element, post_urn=post, parent_urn=parent)
 
         path = f"/rest/socialActions/{encode(object_urn)}/comments"
-        return self._listing("comments", path, {}, COMMENTS_ENDPOINT, parse_one,
+        return self.api.listing("comments", path, {}, COMMENTS_ENDPOINT, parse_one,
                              _comment_key, object_urn=object_urn, start=start)
 
     def comment_sweep(self, post_urns: Iterable[str]) -> CommentSweep:
@@ -95,7 +97,7 @@ class ContentMixin(LinkedInBase):
         return CommentSweep(self.comments, post_urns)
 
     def reaction_summary(self, urn: str) -> ReactionSummary:
-        data = self._get(f"/rest/socialMetadata/{encode(urn)}", {},
+        data = self.api.get(f"/rest/socialMetadata/{encode(urn)}", {},
                          "/rest/socialMetadata/{urn}", urn)
         return parse.social_metadata(data, urn)
 
@@ -103,9 +105,9 @@ class ContentMixin(LinkedInBase):
                            ) -> Iterator[ReactionSummary | ObjectDeletion]:
         """Summaries for many posts/comments, ``batch_size`` per call (BATCH_GET)."""
         pending = list(dict.fromkeys(urns))
-        for offset in range(0, len(pending), self.batch_size):
-            chunk = pending[offset:offset + self.batch_size]
-            data = self._get("/rest/socialMetadata", {"ids": restli_list(chunk)},
+        for offset in range(0, len(pending), self.api.config.batch_size):
+            chunk = pending[offset:offset + self.api.config.batch_size]
+            data = self.api.get("/rest/socialMetadata", {"ids": restli_list(chunk)},
                              "/rest/socialMetadata")
             results = {unquote(k): v for k, v in (data.get("results") or {}).items()}
             errors = {unquote(k): v for k, v in (data.get("errors") or {}).items()}
@@ -124,7 +126,7 @@ class ContentMixin(LinkedInBase):
         if not is_urn(urn):
             raise ValueError(f"not a LinkedIn URN: {urn!r}")
         path = f"/rest/reactions/{record(entity=urn)}"
-        listing = self._listing("reactions", path, {"q": "entity", "sort": REACTIONS_SORT},
+        listing = self.api.listing("reactions", path, {"q": "entity", "sort": REACTIONS_SORT},
                                 "/rest/reactions/(entity)", lambda e: e,
                                 lambda e: str(parse.required(e, "id")), object_urn=urn)
         return parse.counted_reactions(urn, listing)

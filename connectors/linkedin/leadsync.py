@@ -14,7 +14,7 @@ from typing import Any
 
 from connectors.errors import NotFoundError
 from connectors.linkedin import leads
-from connectors.linkedin.base import LinkedInBase
+from connectors.linkedin.api import LinkedInApi
 from connectors.linkedin.pagination import Listing
 from connectors.linkedin.records import LeadForm
 from connectors.linkedin.timewindows import TimeWindow
@@ -39,17 +39,19 @@ class FormBook:
         return self.forms[urn]
 
 
-class LeadSyncMixin(LinkedInBase):
+class LeadSyncMixin:
+    api: LinkedInApi
+
     def lead_forms(self, owner_urn: str) -> Listing[LeadForm]:
         """Forms of an organization (or sponsored account), all states."""
         params = {"q": "owner", "owner": owner(owner_urn)}
-        return self._listing("leadForms", "/rest/leadForms", params, "/rest/leadForms",
+        return self.api.listing("leadForms", "/rest/leadForms", params, "/rest/leadForms",
                              leads.lead_form, lambda f: f.form_urn)
 
     def lead_form(self, form: str | int) -> LeadForm:
         urn = leads.form_urn(form)
         number = urn.rsplit(":", 1)[1]
-        data = self._get(f"/rest/leadForms/{number}", {}, "/rest/leadForms/{id}", urn)
+        data = self.api.get(f"/rest/leadForms/{number}", {}, "/rest/leadForms/{id}", urn)
         return leads.lead_form(data)
 
     def form_book(self, owner_urn: str) -> FormBook:
@@ -70,7 +72,7 @@ class LeadSyncMixin(LinkedInBase):
             form = book.get(str(element.get("versionedLeadGenFormUrn") or ""))
             return leads.submission(element, form, owner_urn)
 
-        return self._listing("leadFormResponses", "/rest/leadFormResponses", params,
+        return self.api.listing("leadFormResponses", "/rest/leadFormResponses", params,
                              "/rest/leadFormResponses", parse_one, lambda s: s.external_id)
 
     def lead_submissions(self, owner_urn: str, window: TimeWindow | None = None, *,
@@ -78,13 +80,13 @@ class LeadSyncMixin(LinkedInBase):
         """Every lead of every configured type in ``window`` (test leads included,
         flagged ``is_test``: the caller decides whether a test lead becomes a CRM lead)."""
         book = self.form_book(owner_urn)
-        for lead_type in lead_types or self.lead_types:
+        for lead_type in lead_types or self.api.config.lead_types:
             yield from self.lead_responses(owner_urn, lead_type, window, book=book)
 
     def lead_submission(self, response: str, *, book: FormBook | None = None) -> LeadSubmission:
         """One response by id or ``urn:li:leadGenFormResponse:<id>`` (after a webhook)."""
         response_id = response.rsplit(":", 1)[-1]
-        data = self._get(f"/rest/leadFormResponses/{encode(response_id)}", {},
+        data = self.api.get(f"/rest/leadFormResponses/{encode(response_id)}", {},
                          "/rest/leadFormResponses/{id}", response)
         book = book or FormBook(self)
         return leads.submission(data, book.get(str(data.get("versionedLeadGenFormUrn") or "")))

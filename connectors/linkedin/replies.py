@@ -66,12 +66,12 @@ class ReplyMixin(ContentMixin):
         else:
             body["object"] = target_urn
         path = f"/rest/socialActions/{encode(target_urn)}/comments"
-        response = self._post(path, body, COMMENTS_ENDPOINT, target_urn)
-        data = dict(self._json(response))
+        response = self.api.post(path, body, COMMENTS_ENDPOINT, target_urn)
+        data = dict(self.api.decode(response))
         if "commentUrn" not in data and "$URN" not in data:
             data = self._created(response, data, target_urn, parent) | {
                 "actor": actor, "message": body["message"], "parentComment": parent}
-        data.setdefault("created", {"time": int(self.clock().timestamp() * 1000)})
+        data.setdefault("created", {"time": int(self.api.config.clock().timestamp() * 1000)})
         return parse.comment(data, post_urn=post, parent_urn=parent)
 
     def find_reply(self, target_urn: str, text: str, *, organization: str | int,
@@ -106,7 +106,7 @@ class ReplyMixin(ContentMixin):
         if parent:
             return {"commentUrn": f"urn:li:comment:({comment_parts(parent)[0]},{named})"}
         try:
-            element = self._get(f"/rest/socialActions/{encode(target_urn)}/comments/"
+            element = self.api.get(f"/rest/socialActions/{encode(target_urn)}/comments/"
                                 f"{encode(named)}", {}, COMMENTS_ENDPOINT + "/{id}")
             return {**element, "commentUrn": parse.comment_urn(element)}
         except ConnectorError as exc:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from connectors.errors import BadResponseError
 from connectors.linkedin import parse
-from connectors.linkedin.base import LinkedInBase
+from connectors.linkedin.api import LinkedInApi
 from connectors.linkedin.pagination import Listing, elements_of
 from connectors.linkedin.records import FollowerGain, FollowerStatistics
 from connectors.linkedin.timewindows import TimeWindow, check_statistics_window
@@ -29,10 +29,12 @@ from connectors.social import WebhookEvent
 GRANULARITIES = frozenset({"DAY", "WEEK", "MONTH"})
 
 
-class StatisticsMixin(LinkedInBase):
+class StatisticsMixin:
+    api: LinkedInApi
+
     def follower_statistics(self, organization: str | int) -> FollowerStatistics:
         urn = organization_urn(organization)
-        data = self._get("/rest/organizationalEntityFollowerStatistics",
+        data = self.api.get("/rest/organizationalEntityFollowerStatistics",
                          {"q": "organizationalEntity", "organizationalEntity": urn},
                          "/rest/organizationalEntityFollowerStatistics")
         elements = elements_of(data)
@@ -46,10 +48,10 @@ class StatisticsMixin(LinkedInBase):
         """New followers per interval; ``ValidationError`` for a window LinkedIn refuses."""
         if granularity not in GRANULARITIES:
             raise ValueError(f"granularity must be one of {sorted(GRANULARITIES)}")
-        check_statistics_window(window, self.clock())
+        check_statistics_window(window, self.api.config.clock())
         urn = organization_urn(organization)
         intervals = record(timeRange=window.restli(), timeGranularityType=granularity)
-        data = self._get("/rest/organizationalEntityFollowerStatistics",
+        data = self.api.get("/rest/organizationalEntityFollowerStatistics",
                          {"q": "organizationalEntity", "organizationalEntity": urn,
                           "timeIntervals": intervals},
                          "/rest/organizationalEntityFollowerStatistics")
@@ -66,7 +68,7 @@ class StatisticsMixin(LinkedInBase):
             return parse_notifications({"notifications": [element]},
                                        received_at=window.end)[0]
 
-        return self._listing("organizationalEntityNotifications",
+        return self.api.listing("organizationalEntityNotifications",
                              "/rest/organizationalEntityNotifications", params,
                              "/rest/organizationalEntityNotifications", parse_one,
                              lambda e: e.event_id or repr(e.raw))

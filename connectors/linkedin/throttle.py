@@ -58,7 +58,7 @@ class ThrottleRule:
         until_midnight = seconds_until_next_utc_midnight(now)
         if ErrorBody.of(response).mentions(*self.daily_markers):
             return until_midnight
-        return min(self.default_retry_after * 2 ** min(repeats, 32), until_midnight)
+        return min(self.default_retry_after * 2.0 ** min(repeats, 32), until_midnight)
 
 
 class ThrottleGovernor:

@@ -29,7 +29,7 @@ from connectors.social import WebhookEvent, utc_from_epoch_millis
 # The signed string is this prefix followed by the raw body. LinkedIn's webhook page
 # says the header is "the HMACSHA256 hash of the JSON-encoded string representation of
 # the POST body prefixed by hmacsha256=", which also reads as "the hash, prefixed by
-# hmacsha256=": so the signed prefix is a parameter (``LinkedInClient(signature_prefix=
+# hmacsha256=": so the signed prefix is configuration (``LinkedInConfig(signature_prefix=
 # ...)``), and a header that carries it before the hex digest is accepted as well.
 DEFAULT_SIGNATURE_PREFIX = "hmacsha256="
 HEADER_PREFIX = "hmacsha256="
@@ -166,7 +166,8 @@ def parse_notifications(payload: bytes | str | Mapping[str, Any], *,
     payload_type = str(data.get("type") or "")
     items = data.get("notifications")
     if not isinstance(items, list):
-        items = data.get("elements") if isinstance(data.get("elements"), list) else [data]
+        elements = data.get("elements")
+        items = elements if isinstance(elements, list) else [data]
     events = []
     for item in items:
         if not isinstance(item, Mapping):

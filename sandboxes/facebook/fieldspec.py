@@ -85,7 +85,7 @@ class _Parser:
         return FieldReq(name=name, modifiers=modifiers, subfields=subfields)
 
     def fields(self, closing: str = "") -> tuple[FieldReq, ...]:
-        items = []
+        items: list[FieldReq] = []
         while True:
             while self.peek() == " ":
                 self.pos += 1

@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sandboxes.facebook import answers
 from sandboxes.facebook.store import GraphStore, Node
 
 SUMMARY_ON = {"true", "1", "total_count"}
-LEAD_OPERATORS = {
+LEAD_OPERATORS: dict[str, Callable[[int, int], bool]] = {
     "GREATER_THAN": lambda ts, v: ts > v,
     "GREATER_THAN_OR_EQUAL": lambda ts, v: ts >= v,
     "LESS_THAN": lambda ts, v: ts < v,
@@ -55,7 +56,7 @@ def _comments(store: GraphStore, parent: Node, opts: dict[str, str]) -> list[Nod
 
 def _reactions(store: GraphStore, parent: Node, opts: dict[str, str]) -> list[Node]:
     wanted = opts.get("type", "").upper()
-    items = []
+    items: list[Node] = []
     for kind, count in sorted(store.reactions.get(parent["id"], {}).items()):
         if wanted and wanted != kind:
             continue

@@ -111,8 +111,8 @@ class Renderer:
         if name not in FIELDS[kind]:
             raise answers.unknown_field(name, kind)
         if name in ("created_time", "updated_time"):
-            return graph_time(node.get(name) if name == "updated_time" and node.get(name)
-                              else node["__ts"])
+            updated = node.get("updated_time") if name == "updated_time" else None
+            return graph_time(updated or node["__ts"])
         if name == "from":
             return self.person(node["from"], email=kind == "message")
         if name == "to":

@@ -27,7 +27,10 @@ DATA_FILE = Path(__file__).with_name("seed_page.json")
 
 @cache
 def seed_data() -> dict[str, Any]:
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{DATA_FILE.name}: the top level must be an object")
+    return data
 
 
 def people() -> dict[str, str]:

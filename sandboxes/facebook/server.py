@@ -3,12 +3,12 @@
 ``start()`` serves it from a background thread (tests, the demo), ``serve_forever()``
 in the foreground (``socialcrm sandbox facebook``). Port 0 picks a free port; ``url``
 says where it listens. All state lives in the instance: several sandboxes can run side
-by side.
+by side. Any other interface than loopback needs ``allow_remote=True`` (see
+``sandboxes.binding``): the control API hands out the Page's tokens to anyone.
 """
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +16,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from sandboxes.binding import check_host, http_url, open_listener
 from sandboxes.facebook.app import create_app
 from sandboxes.facebook.dispatch import Dispatcher
 from sandboxes.facebook.large import load_large_page
@@ -45,8 +46,11 @@ class FacebookSandbox:
                  app_id: str = DEMO_APP_ID, app_secret: str = DEMO_APP_SECRET,
                  verify_token: str = DEMO_VERIFY_TOKEN, rng_seed: int = 7,
                  page_id: str = DEMO_PAGE_ID, page_token: str = DEMO_PAGE_TOKEN,
-                 user_token: str = DEMO_USER_TOKEN, log_requests: bool = False) -> None:
+                 user_token: str = DEMO_USER_TOKEN, log_requests: bool = False,
+                 allow_remote: bool = False) -> None:
+        check_host("Facebook", host, allow_remote=allow_remote)
         self.host = host
+        self.allow_remote = allow_remote
         self.log_requests = log_requests
         self.port = port
         self.app_id = app_id
@@ -120,12 +124,9 @@ class FacebookSandbox:
 
     # -- serving ------------------------------------------------------------------
     def _make_server(self) -> BaseWSGIServer:
-        """Bind ourselves first: a busy port raises ``OSError`` here instead of the
-        process exit werkzeug performs on that error."""
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            sock.bind((self.host, self.port))
-            sock.listen(128)
+        """Bind through ``open_listener`` (loopback check, ``OSError`` on a busy port)."""
+        with open_listener("Facebook", self.host, self.port,
+                           allow_remote=self.allow_remote) as sock:
             server = make_server(self.host, self.port, self.app, threaded=True,
                                  request_handler=None if self.log_requests else QuietHandler,
                                  fd=sock.fileno())
@@ -134,7 +135,7 @@ class FacebookSandbox:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return http_url(self.host, self.port)
 
     def start(self) -> FacebookSandbox:
         if self._server is None:

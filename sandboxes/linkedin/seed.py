@@ -125,7 +125,7 @@ def _content(state: SandboxState, rng: random.Random, plan: SeedPlan) -> None:
                         _notify(state, "ADMIN_COMMENT", post_urn, reply["commentUrn"], at)
                 top["commentsSummary"] = {"totalFirstLevelComments": replies,
                                           "aggregatedTotalComments": replies}
-        reactions = []
+        reactions: list[dict[str, Any]] = []
         for _ in range(rng.randint(0, 40)):
             actor = person(rng)
             at = created + rng.randint(60_000, DAY_MS // 2)
@@ -206,6 +206,7 @@ def _leads(state: SandboxState, rng: random.Random, plan: SeedPlan) -> None:
             submitted = midnight - 1  # 23:59:59.999 UTC the day before
         else:
             submitted = now - rng.randint(60_000, 60 * DAY_MS)
+        consent_ids: tuple[int, ...]
         if demo:
             answers = [(101, first), (102, last), (103, email), (104, company), (105, title),
                        (107, rng.choice(texts.LEAD_MESSAGES))]

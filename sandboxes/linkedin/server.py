@@ -9,6 +9,9 @@ serve many tests from one server instead of starting one per test.
 Versions: LinkedIn retires a monthly version about a year after its release, so by
 default the oldest version served is the one 12 months before the sandbox clock, and
 the newest is the clock's own month; outside that range the answer is 426.
+
+Any other interface than loopback needs ``allow_remote=True`` (see ``sandboxes.binding``):
+the control API and the seeded tokens are open to anyone who can connect.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from sandboxes.binding import check_host, http_url, open_listener
 from sandboxes.linkedin import api_content, api_leads, api_stats, control, guard
 from sandboxes.linkedin.seed import (
     DEFAULT_RNG_SEED,
@@ -64,10 +68,14 @@ class LinkedInSandbox:
         plan: SeedPlan | None = None,
         organization: str = ORGANIZATION_URN,
         quiet: bool = False,
+        allow_remote: bool = False,
     ) -> None:
         """``min_version`` / ``max_version``: ``None`` follows the clock (12 months
-        back / this month), checked on every request."""
+        back / this month), checked on every request. ``allow_remote``: listen on a
+        non-loopback ``host`` (refused otherwise, with ``RemoteBindRefused``)."""
+        check_host("LinkedIn", host, allow_remote=allow_remote)
         self.host = host
+        self.allow_remote = allow_remote
         self.port = port
         self.quiet = quiet
         self._config: dict[str, Any] = {
@@ -101,9 +109,11 @@ class LinkedInSandbox:
         """Open the listening socket now (so ``url`` knows a port chosen with 0)."""
         if self._server is None:
             handler = _QuietHandler if self.quiet else None
-            self._server = make_server(self.host, self.port, self.app, threaded=True,
-                                       request_handler=handler)
-            self.port = self._server.server_port
+            with open_listener("LinkedIn", self.host, self.port,
+                               allow_remote=self.allow_remote) as sock:
+                self._server = make_server(self.host, self.port, self.app, threaded=True,
+                                           request_handler=handler, fd=sock.fileno())
+            self.port = self._server.port
         return self._server
 
     def start(self) -> LinkedInSandbox:
@@ -132,7 +142,7 @@ class LinkedInSandbox:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return http_url(self.host, self.port)
 
     # -- modes -----------------------------------------------------------------------
 

@@ -16,7 +16,10 @@ EXTENSION = "linkedin_sandbox"
 
 
 def state() -> SandboxState:
-    return current_app.extensions[EXTENSION]
+    found = current_app.extensions[EXTENSION]
+    if not isinstance(found, SandboxState):  # Flask types extensions as Any
+        raise RuntimeError(f"app.extensions[{EXTENSION!r}] is not a SandboxState")
+    return found
 
 
 def raw_path() -> str:

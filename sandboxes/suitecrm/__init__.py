@@ -11,7 +11,11 @@ root is ``sandbox.url``; the API lives under ``/Api`` exactly as on a real serve
 Public API
 ==========
 ``SuiteCRMSandbox(host="127.0.0.1", port=0, *, seed=True, token_ttl=3600, rng_seed=7,
-clock=None, schema_dirs=(), with_plugin=False)``
+clock=None, schema_dirs=(), with_plugin=False, allow_remote=False)``
+    ``host`` must be loopback (127.0.0.0/8, ``::1``, ``localhost``) unless
+    ``allow_remote=True``: otherwise ``sandboxes.binding.RemoteBindRefused`` is raised
+    and nothing is bound (the control API below has no auth); with it, a warning is
+    logged and written to stderr.
     ``start()`` (background thread, returns self), ``stop()``, ``url``, ``port``,
     context manager, ``serve_forever(stop=None)`` (blocks until Ctrl-C, ``stop()`` or the
     event), ``pause_listening()`` / ``resume_listening()`` (close and reopen the same
@@ -30,7 +34,7 @@ clock=None, schema_dirs=(), with_plugin=False)``
     ``create_record(module, attributes, *, record_id=None, user_id="1") -> dict``,
     and ``core`` (the ``SandboxCore`` holding registry, store and services).
 ``serve(host="127.0.0.1", port=8080, seed=True, *, on_ready=None, stop=None,
-with_plugin=True)``
+with_plugin=True, allow_remote=False)``
     Runs a sandbox until Ctrl-C (or until the ``stop`` event is set); calls
     ``on_ready(url)`` once listening. It prints nothing: the caller prints the URL.
 Constants (``seed``)

@@ -73,8 +73,8 @@ def module_accessible(actor: Actor, schema: ModuleSchema) -> bool:
 def is_owner(row: Mapping[str, Any], user_id: str) -> bool:
     assigned = row.get("assigned_user_id")
     if assigned:
-        return assigned == user_id
-    return row.get("created_by") == user_id
+        return bool(assigned == user_id)
+    return bool(row.get("created_by") == user_id)
 
 
 def allows(actor: Actor, schema: ModuleSchema, action: str, row: Mapping[str, Any] | None) -> bool:

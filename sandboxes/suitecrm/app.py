@@ -12,7 +12,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .core import SandboxCore
@@ -38,6 +38,15 @@ def pretty(body: Any, status: int, content_type: str) -> Response:
 def compact(body: Any, status: int, content_type: str = JSON) -> Response:
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return Response(text, status=status, content_type=content_type)
+
+
+def current_core() -> SandboxCore:
+    """The core this app serves: ``create_app`` keeps it in the config, where Flask
+    types every value as ``Any``, so the check here gives the views a typed core."""
+    found = current_app.config["SANDBOX_CORE"]
+    if not isinstance(found, SandboxCore):
+        raise RuntimeError("SANDBOX_CORE is not set: build the app with create_app(core)")
+    return found
 
 
 def create_app(core: SandboxCore) -> Flask:

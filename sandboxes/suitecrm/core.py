@@ -115,7 +115,7 @@ class SandboxCore:
             )
             self.passwords[row["id"]] = password
             self.user_roles[row["id"]] = names
-        return row["id"]
+        return str(row["id"])
 
     def add_client(self, client_id: str, secret: str, grant_type: str, user_id: str = "1") -> None:
         self.oauth.add_client(OAuthClient.create(client_id, secret, grant_type, user_id))

@@ -15,11 +15,11 @@ from plugin.model import (
     MODULES,
     RELATIONSHIPS,
     TEMPLATE_FIELDS,
-    Field,
     all_fields,
     declared_fields,
     module,
 )
+from plugin.model_types import Field
 
 _USER_RELATE = {
     "assigned_user_name": "assigned_user_id",

@@ -71,7 +71,7 @@ def parse_fields(registry: SchemaRegistry, value: Any) -> list[str]:
     schema = registry.resolve(module)
     if schema is None:
         raise params_error(f"Module {module} does not exist")
-    names = listed.split(",")
+    names = str(listed).split(",")  # every value was checked to be a str above
     unknown = [name for name in names if name not in schema.fields]
     if unknown:
         plural = len(unknown) > 1
@@ -229,14 +229,14 @@ def compare(kind: str, left: Any, op: str, right: str) -> bool:
         lhs, rhs = values.as_number(text), values.as_number(right)
     else:
         lhs, rhs = values.collate(text), values.collate(right)
-    return {
+    return bool({
         "eq": lhs == rhs,
         "neq": lhs != rhs,
         "gt": lhs > rhs,
         "gte": lhs >= rhs,
         "lt": lhs < rhs,
         "lte": lhs <= rhs,
-    }[op]
+    }[op])
 
 
 def _sort_key(kind: str, value: Any) -> tuple[int, Any]:

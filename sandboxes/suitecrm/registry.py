@@ -184,7 +184,7 @@ def _load(extra_dirs: tuple[Path, ...], with_package: bool) -> SchemaRegistry:
 
 
 def load_swagger() -> dict[str, Any]:
-    return json.loads(SWAGGER_FILE.read_text(encoding="utf-8"))
+    return _read(SWAGGER_FILE)
 
 
 def _read(path: Path) -> dict[str, Any]:

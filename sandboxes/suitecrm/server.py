@@ -6,7 +6,9 @@ werkzeug, so ``pause_listening()`` / ``resume_listening()`` can close and reopen
 (the ``drop_next`` fault) are done in the request handler, before any byte of a
 response is written; ``lose_answer_next`` runs the request to the end and then hangs
 up. Request lines are not logged by werkzeug; the sandbox keeps its own request log
-(method, path, status) instead.
+(method, path, status) instead. Any other interface than loopback needs
+``allow_remote=True`` (see ``sandboxes.binding``): the control API is unauthenticated and
+the seeded users and OAuth2 clients are public demo values.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from sandboxes.binding import check_host, http_url, open_listener
 
 from .acl import Role
 from .app import create_app
@@ -95,8 +99,11 @@ class SuiteCRMSandbox:
         clock: Clock | None = None,
         schema_dirs: Iterable[Path | str] = (),
         with_plugin: bool = False,
+        allow_remote: bool = False,
     ) -> None:
+        check_host("SuiteCRM", host, allow_remote=allow_remote)
         self.host = host
+        self.allow_remote = allow_remote
         self.port = port
         self.core = SandboxCore(
             seed=seed,
@@ -118,8 +125,7 @@ class SuiteCRMSandbox:
     # ------------------------------------------------------------------ serving
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return http_url(self.host, self.port)
 
     @property
     def running(self) -> bool:
@@ -130,12 +136,8 @@ class SuiteCRMSandbox:
         self._stopped = False
         if self._server is not None:
             return self
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        listener = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            listener.bind((self.host, self.port))
-            listener.listen(128)
+        with open_listener("SuiteCRM", self.host, self.port,
+                           allow_remote=self.allow_remote) as listener:
             server = make_server(
                 self.host,
                 self.port,
@@ -144,8 +146,6 @@ class SuiteCRMSandbox:
                 request_handler=_Handler,
                 fd=listener.fileno(),
             )
-        finally:
-            listener.close()
         server.sandbox_faults = self.core.faults  # type: ignore[attr-defined]
         server.sandbox_log = self.core.log  # type: ignore[attr-defined]
         self.port = server.socket.getsockname()[1]
@@ -256,10 +256,13 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
     with_plugin: bool = True,
+    allow_remote: bool = False,
 ) -> None:
     """Run a sandbox until Ctrl-C (or until ``stop`` is set). ``on_ready(url)`` is called
-    once it listens, so the caller can print the URL; this function prints nothing."""
-    sandbox = SuiteCRMSandbox(host, port, seed=seed, with_plugin=with_plugin).start()
+    once it listens, so the caller can print the URL; this function prints nothing (but
+    the warning of ``allow_remote`` on a non-loopback ``host``)."""
+    sandbox = SuiteCRMSandbox(host, port, seed=seed, with_plugin=with_plugin,
+                              allow_remote=allow_remote).start()
     if on_ready is not None:
         on_ready(sandbox.url)
     sandbox.serve_forever(stop)

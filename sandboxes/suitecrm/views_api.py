@@ -14,11 +14,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 
 from . import acl
 from . import params as p
-from .app import compact, pretty
+from .app import compact, current_core, pretty
 from .core import SandboxCore
 from .documents import document, relationships_object
 from .errors import JSON_API, NOT_ALLOWED, service_error
@@ -31,7 +31,7 @@ TOKEN_HEADERS = {"pragma": "no-cache", "cache-control": "no-store"}
 
 
 def core() -> SandboxCore:
-    return current_app.config["SANDBOX_CORE"]
+    return current_core()
 
 
 def raw_query() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The sandbox control API under ``/__sandbox__`` (a prefix SuiteCRM never uses).
 
-Plain JSON in and out, no authentication: the sandbox only listens on the address the
-test or demo chose. See the package docstring for the list of endpoints.
+Plain JSON in and out, no authentication: the sandbox listens on loopback only unless
+``allow_remote`` says otherwise (``sandboxes.binding``). See the package docstring for
+the list of endpoints.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from .app import compact
+from .app import compact, current_core
 from .core import SandboxCore
 
 control_blueprint = Blueprint("suitecrm_control", __name__, url_prefix="/__sandbox__")
 
 
 def _core() -> SandboxCore:
-    return current_app.config["SANDBOX_CORE"]
+    return current_core()
 
 
 def _json_object() -> dict[str, Any]:

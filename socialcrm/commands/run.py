@@ -6,25 +6,26 @@ import signal
 import threading
 
 import click
+from redis.exceptions import RedisError
 
 from connectors.errors import ConnectorError
-from socialcrm.settings import Settings
+from socialcrm.commands.context import command_settings
 from workers.redis_server import RedisServerError
 
 
 @click.command("run")
-@click.pass_obj
-def run_command(settings: Settings) -> None:
+def run_command() -> None:
     """Start everything and print where it listens; Ctrl-C stops it all.
 
     Without REDIS_URL an embedded Redis (AOF in SOCIALCRM_DATA_DIR) is started; without
     SUITECRM_URL the seeded SuiteCRM sandbox stands in for SuiteCRM.
     """
-    from socialcrm.stack import start_system  # imported on use: keeps --help fast
+    from socialcrm.stack import StartupError, start_system  # on use: keeps --help fast
 
+    settings = command_settings()
     try:
         system = start_system(settings)
-    except (ConnectorError, RedisServerError, OSError) as exc:
+    except (StartupError, ConnectorError, RedisError, RedisServerError, OSError) as exc:
         raise click.ClickException(f"start-up failed: {exc}") from None
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -2,7 +2,9 @@
 
 The first serves the local Graph API stand-in (seeded company Page) until Ctrl-C; the
 second posts one webhook delivery, encoded and signed exactly as Meta's, to any URL, so
-a receiver can be demonstrated and tested without a Facebook app.
+a receiver can be demonstrated and tested without a Facebook app. ``socialcrm.commands.
+sandbox`` loads this module (and with it the sandbox and Flask) only when one of these
+commands is named.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from sandboxes.facebook import (
     DEMO_PAGE_ID,
     DEMO_VERIFY_TOKEN,
     FacebookSandbox,
+    build_event,
     send_facebook_webhook,
 )
 from sandboxes.facebook.sender import KINDS
+from socialcrm.commands.sandbox import allow_remote_option, listen_errors
 
 DEFAULT_PORT = 8181
 
 
 @click.command("facebook")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind (loopback unless --allow-remote).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port (0 picks a free one).")
 @click.option("--seed/--no-seed", default=True, show_default=True,
@@ -40,12 +45,15 @@ DEFAULT_PORT = 8181
               help="Request cost above which Graph answers \"reduce the amount of data\" "
                    "(default: the sandbox's strict 20,000; 250000 serves 100 posts x 100 "
                    "comments).")
+@allow_remote_option
 def facebook_command(host: str, port: int, seed: bool, app_secret: str, verify_token: str,
                      irregular_pages: bool, time_paged_feed: bool,
-                     reduce_data_threshold: int | None) -> None:
+                     reduce_data_threshold: int | None, allow_remote: bool) -> None:
     """Serve the Facebook Graph API sandbox until interrupted."""
-    sandbox = FacebookSandbox(host, port, seed=seed, app_secret=app_secret,
-                              verify_token=verify_token, log_requests=True)
+    with listen_errors(host, port):
+        sandbox = FacebookSandbox(host, port, seed=seed, app_secret=app_secret,
+                                  verify_token=verify_token, log_requests=True,
+                                  allow_remote=allow_remote)
     config = sandbox.state.config
     config.irregular_pages = irregular_pages
     config.time_paged_feed = time_paged_feed
@@ -65,9 +73,8 @@ def facebook_command(host: str, port: int, seed: bool, app_secret: str, verify_t
             click.echo(f"  verify token {verify_token} (demo value)")
 
     try:
-        sandbox.serve_forever(on_ready=ready)
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        with listen_errors(host, port):
+            sandbox.serve_forever(on_ready=ready)
     except KeyboardInterrupt:
         click.echo("stopped")
 
@@ -93,11 +100,17 @@ def facebook_command(host: str, port: int, seed: bool, app_secret: str, verify_t
 @click.option("--echo", "is_echo", is_flag=True, help="Message sent by the Page (echo).")
 @click.option("--timeout", default=10.0, show_default=True, type=float)
 def facebook_webhook_command(url: str, kind: str, app_secret: str, page_id: str,
-                             timeout: float, **options: object) -> None:
+                             post_id: str | None, comment_id: str | None,
+                             parent_id: str | None, text: str, verb: str, sender_id: str,
+                             sender_name: str, reaction_type: str, leadgen_id: str | None,
+                             form_id: str, is_echo: bool, timeout: float) -> None:
     """Post one signed Facebook webhook delivery of KIND to URL."""
+    event = build_event(kind, page_id=page_id, post_id=post_id, comment_id=comment_id,
+                        parent_id=parent_id, text=text, verb=verb, sender_id=sender_id,
+                        sender_name=sender_name, reaction_type=reaction_type,
+                        leadgen_id=leadgen_id, form_id=form_id, is_echo=is_echo)
     try:
-        response = send_facebook_webhook(url, app_secret, kind, page_id=page_id,
-                                         timeout=timeout, **options)
+        response = send_facebook_webhook(url, app_secret, event, timeout=timeout)
     except requests.RequestException as exc:
         raise click.ClickException(f"could not deliver to {url}: {type(exc).__name__}") from None
     click.echo(f"{kind} webhook -> {url}: HTTP {response.status_code}")

@@ -2,7 +2,8 @@
 
 The first serves the LinkedIn REST stand-in for the demo and for manual tries; the
 second posts a correctly signed LinkedIn notification (organization social action or
-lead) to any URL, for example our own webhook receiver.
+lead) to any URL, for example our own webhook receiver. ``socialcrm.commands.sandbox``
+loads this module (and with it the sandbox and Flask) only when one of them is named.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from sandboxes.linkedin.seed import DEFAULT_RNG_SEED, seeded_lead_response_id
 from sandboxes.linkedin.signing import SIGNED_PREFIX
 from sandboxes.linkedin.state import COMMENT_ANSWERS
 from sandboxes.linkedin.webhook_sender import DEFAULT_POST, DEFAULT_TEXT, LEAD_KINDS
+from socialcrm.commands.sandbox import allow_remote_option, listen_errors
 
 DEFAULT_PORT = 8182
 
 
 @click.command("linkedin")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (loopback unless --allow-remote).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port (0 picks a free one).")
 @click.option("--seed/--no-seed", default=True, show_default=True,
@@ -47,13 +50,15 @@ DEFAULT_PORT = 8182
               show_default=True,
               help="How created comments are answered: the full comment, or only its "
                    "id / URN in x-restli-id.")
+@allow_remote_option
 def linkedin_command(host: str, port: int, seed: bool, client_secret: str,
-                     min_version: str | None, comment_answer: str) -> None:
+                     min_version: str | None, comment_answer: str, allow_remote: bool) -> None:
     """Serve the LinkedIn REST API sandbox until interrupted."""
-    sandbox = LinkedInSandbox(host, port, seed=seed, client_secret=client_secret,
-                              min_version=min_version)
-    sandbox.comment_answer(comment_answer)
-    sandbox.bind()
+    with listen_errors(host, port):
+        sandbox = LinkedInSandbox(host, port, seed=seed, client_secret=client_secret,
+                                  min_version=min_version, allow_remote=allow_remote)
+        sandbox.comment_answer(comment_answer)
+        sandbox.bind()
     shown_secret = client_secret if client_secret == CLIENT_SECRET else "(as given)"
     click.echo(f"LinkedIn sandbox listening on {sandbox.url}")
     click.echo(f"  LINKEDIN_API_URL={sandbox.url}")
@@ -97,6 +102,7 @@ def linkedin_webhook_command(url: str, client_secret: str, kind: str, organizati
                              signature_prefix: str, header_prefix: str,
                              timeout: float) -> None:
     """Post a signed LinkedIn webhook notification to URL."""
+    options: dict[str, str | int]
     if kind.lower() in LEAD_KINDS:
         options = {"response_id": response_id or seeded_lead_response_id(DEFAULT_RNG_SEED),
                    "organization": organization}

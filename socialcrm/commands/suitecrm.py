@@ -6,10 +6,16 @@ import click
 
 from connectors.errors import ConnectorError
 from socialcrm import clients
-from socialcrm.settings import Settings
+from socialcrm.commands.context import command_settings
 
 NEEDED_MODULES = ("Accounts", "Contacts", "Leads", "Opportunities", "Cases", "Calls",
                   "Meetings", "Tasks", "Notes")
+# What this command reads: SuiteCRM and its connected-mode companions, and where demo
+# mode's sandbox and key live. A bad Facebook or Redis setting does not stop it.
+USES = ("SUITECRM_URL", "SUITECRM_CLIENT_ID", "SUITECRM_CLIENT_SECRET",
+        "SUITECRM_PASSWORD_CLIENT_ID", "SUITECRM_PASSWORD_CLIENT_SECRET",
+        "SOCIALCRM_SECRET_KEY", "SOCIALCRM_HTTP_TIMEOUT", "SOCIALCRM_SANDBOX_PORT",
+        "SOCIALCRM_DATA_DIR", "SOCIALCRM_LOG_LEVEL")
 
 
 @click.group("suitecrm")
@@ -18,9 +24,9 @@ def suitecrm_group() -> None:
 
 
 @suitecrm_group.command("check")
-@click.pass_obj
-def check_command(settings: Settings) -> None:
+def check_command() -> None:
     """Log in with the service account and report access to the modules SocialCRM uses."""
+    settings = command_settings(only=USES)
     if settings.demo_mode:
         from socialcrm.demo import with_demo_defaults
 

@@ -2,20 +2,25 @@
 
 Clients use a ``FakeClock`` whose ``sleep`` advances time instead of waiting, shared by
 the transport's backoff and the usage governor, so every wait is recorded and no test
-sleeps for real.
+sleeps for real. ``make_client(**overrides)`` takes ``GraphConfig`` fields and the
+client's own arguments (``access_token``, ``session``, ``counter``, ``governor``) alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from typing import Any
 
 import pytest
 
-from connectors.facebook import FacebookClient, UsageGovernor
+from connectors.facebook import FacebookClient, GraphConfig, UsageGovernor
 from connectors.transport import RetryPolicy
 from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
+
+VERSION = "v25.0"  # the sandbox's newest version
+CONFIG_FIELDS = frozenset(f.name for f in fields(GraphConfig))
 
 
 @pytest.fixture()
@@ -33,12 +38,15 @@ def clock() -> FakeClock:
 def make_client(sandbox: FacebookSandbox, clock: FakeClock) -> Callable[..., FacebookClient]:
     def build(**overrides: Any) -> FacebookClient:
         options: dict[str, Any] = {
-            "base_url": sandbox.url, "app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
-            "access_token": sandbox.page_token, "retry": RetryPolicy(jitter=lambda: 0.0),
-            "sleep": clock.sleep, "clock": clock, "timeout": 5.0,
+            "version": VERSION, "base_url": sandbox.url, "app_id": sandbox.app_id,
+            "app_secret": sandbox.app_secret, "access_token": sandbox.page_token,
+            "retry": RetryPolicy(jitter=lambda: 0.0), "sleep": clock.sleep, "clock": clock,
+            "timeout": 5.0,
         }
         options.update(overrides)
-        return FacebookClient(**options)
+        config = GraphConfig(**{k: v for k, v in options.items() if k in CONFIG_FIELDS})
+        return FacebookClient(config, **{k: v for k, v in options.items()
+                                         if k not in CONFIG_FIELDS})
 
     return build
 

@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 import requests
 
 from connectors.errors import (
+    ConnectorError,
     ObjectDeletedError,
     OutcomeUnknownError,
     RateLimitedError,
     UnavailableError,
 )
 from connectors.facebook import FacebookClient, UsageGovernor
-from connectors.facebook.batch import BatchRequest, run_batch
+from connectors.facebook.batch import BatchRequest, BatchResult, run_batch
 from connectors.facebook.feed import comments_edge
 from connectors.facebook.fields import Edge, Query
+from connectors.transport import RetryPolicy
 from sandboxes.facebook import FacebookSandbox
 from tests.facebook.helpers import FakeClock
 
@@ -30,7 +33,7 @@ def test_batches_hold_at_most_fifty_items(sandbox: FacebookSandbox,
                                           client: FacebookClient) -> None:
     ids = sandbox.store.ids_of("comment")[:120]
     answers = run_batch(client.graph, _node_requests(client, ids))
-    assert [a["id"] for a in answers] == ids
+    assert [a.body["id"] for a in answers] == ids
     assert client.counter.snapshot()[("facebook", "POST /batch")] == 3
     assert sandbox.state.stats()["batch_items"] == 120
 
@@ -110,8 +113,8 @@ def test_write_items_of_a_batch_are_never_re_sent(sandbox: FacebookSandbox,
     writes = [BatchRequest("POST", client.graph.relative(f"{post_id}/comments", {}),
                            body=f"message=reply+{n}") for n in range(3)]
     answers = run_batch(client.graph, writes)
-    assert isinstance(answers[0], OutcomeUnknownError)  # not run, and not sent again
-    assert [a["id"] is not None for a in answers[1:]] == [True, True]
+    assert isinstance(answers[0].error, OutcomeUnknownError)  # not run, not sent again
+    assert [a.body["id"] is not None for a in answers[1:]] == [True, True]
     assert len(sandbox.store.stream(post_id)) == before + 2
     assert client.counter.total("facebook") == 1
 
@@ -120,7 +123,7 @@ def test_null_items_are_sent_again(sandbox: FacebookSandbox, client: FacebookCli
     ids = sandbox.store.ids_of("comment")[:10]
     sandbox.state.add_fault(kind="batch_null", times=4)
     answers = run_batch(client.graph, _node_requests(client, ids))
-    assert [a["id"] for a in answers] == ids
+    assert [a.body["id"] for a in answers] == ids
     assert client.counter.snapshot()[("facebook", "POST /batch")] == 2
     assert sandbox.state.stats()["batch_items"] == 10  # 6 first round + the 4 re-sent
 
@@ -130,8 +133,9 @@ def test_items_never_run_end_as_unavailable(sandbox: FacebookSandbox,
     ids = sandbox.store.ids_of("comment")[:2]
     sandbox.state.add_fault(kind="batch_null", times=100, path=f"/{ids[1]}")
     answers = run_batch(client.graph, _node_requests(client, ids))
-    assert answers[0]["id"] == ids[0]
-    assert isinstance(answers[1], UnavailableError)
+    assert answers[0].body["id"] == ids[0]
+    assert isinstance(answers[1].error, UnavailableError)
+    assert answers[1].error.attempts == 4
     assert client.counter.snapshot()[("facebook", "POST /batch")] == 4  # policy attempts
 
 
@@ -141,9 +145,39 @@ def test_each_item_error_is_mapped_on_its_own(sandbox: FacebookSandbox,
     sandbox.store.delete(ids[0])
     sandbox.state.add_fault(kind="throttle", path=f"/{ids[2]}", code=80001, regain_minutes=30)
     answers = run_batch(client.graph, _node_requests(client, ids))
-    assert isinstance(answers[0], ObjectDeletedError)
-    assert answers[1]["id"] == ids[1]
-    assert isinstance(answers[2], RateLimitedError) and answers[2].retry_after == 1800
+    assert isinstance(answers[0].error, ObjectDeletedError)
+    assert answers[1].body["id"] == ids[1]
+    assert isinstance(answers[2].error, RateLimitedError)
+    assert answers[2].error.retry_after == 1800
+
+
+def test_every_item_ends_as_a_typed_result(sandbox: FacebookSandbox,
+                                           client: FacebookClient) -> None:
+    ids = sandbox.store.ids_of("comment")[:3]
+    sandbox.store.delete(ids[0])
+    sandbox.state.add_fault(kind="throttle", path=f"/{ids[2]}", code=80001, regain_minutes=30)
+    results = run_batch(client.graph, _node_requests(client, ids))
+    assert all(isinstance(r, BatchResult) for r in results)
+    assert [r.ok for r in results] == [False, True, False]
+    assert all(isinstance(r.error, ConnectorError) for r in results if not r.ok)
+    assert results[1].value()["id"] == ids[1]
+    with pytest.raises(ObjectDeletedError):
+        results[0].value()
+
+
+def test_item_retries_are_the_transports_policy(sandbox: FacebookSandbox,
+                                                make_client: Callable[..., FacebookClient],
+                                                clock: FakeClock) -> None:
+    client = make_client(retry=RetryPolicy(max_attempts=3, base_delay=2.0,
+                                           jitter=lambda: 1.0))
+    ids = sandbox.store.ids_of("comment")[:2]
+    sandbox.state.add_fault(kind="transient", path=f"/{ids[1]}", times=100)
+    results = run_batch(client.graph, _node_requests(client, ids))
+    assert results[0].body["id"] == ids[0]
+    assert isinstance(results[1].error, UnavailableError)
+    assert results[1].error.attempts == 3  # the attempts the policy allowed, recorded
+    assert clock.sleeps == [2.0, 4.0]  # its backoff: base * 2**(n-1)
+    assert client.counter.snapshot()[("facebook", "POST /batch")] == 3
 
 
 @pytest.mark.parametrize("minutes", [1, 4])
@@ -154,7 +188,7 @@ def test_throttled_item_within_max_wait_is_resent(sandbox: FacebookSandbox,
     sandbox.state.add_fault(kind="throttle", path=f"/{ids[1]}", code=613,
                             regain_minutes=minutes)
     answers = run_batch(client.graph, _node_requests(client, ids))
-    assert [a["id"] for a in answers] == ids
+    assert [a.body["id"] for a in answers] == ids
     assert clock.sleeps == [60.0 * minutes]  # the same limit as the governor's (300 s)
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 from collections.abc import Callable
 
 import pytest
 
-from connectors.errors import AuthenticationError, ObjectDeletedError, OutcomeUnknownError
+from connectors.errors import (
+    AuthenticationError,
+    ConnectorError,
+    ObjectDeletedError,
+    OutcomeUnknownError,
+)
 from connectors.facebook import FacebookClient, LeadWatermark
 from connectors.facebook.tokens import appsecret_proof
+from connectors.redaction import known_secrets
 from sandboxes.facebook import FacebookSandbox
 from sandboxes.facebook.seed import BASE_TS, DAY
 
@@ -199,3 +207,15 @@ def test_inspect_token_shows_scopes_and_validity(sandbox: FacebookSandbox,
     assert not client.inspect_token().is_valid
     user = client.inspect_token(sandbox.user_token)
     assert user.expires_at is not None and user.expires_at.timestamp() > BASE_TS - DAY
+
+
+def test_every_token_handed_to_the_client_is_withheld_from_logs(
+        make_client: Callable[..., FacebookClient]) -> None:
+    page, user, inspected, short = (f"EAAG{secrets.token_urlsafe(18)}" for _ in range(4))
+    client = make_client(access_token=page)
+    assert page in known_secrets()  # from the moment the client exists
+    for call, token in ((client.page_tokens, user), (client.inspect_token, inspected),
+                        (client.exchange_long_lived_token, short)):
+        with contextlib.suppress(ConnectorError):  # the sandbox knows none of them
+            call(token)
+    assert {user, inspected, short} <= set(known_secrets())

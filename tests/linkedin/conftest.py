@@ -9,17 +9,19 @@ advances it, so waits are recorded and checked without the tests ever waiting.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
 
-from connectors.linkedin import LinkedInClient
+from connectors.linkedin import LinkedInClient, LinkedInConfig
 from connectors.transport import CallCounter, RetryPolicy
 from sandboxes.linkedin import CLIENT_SECRET, SANDBOX_TOKEN, LinkedInSandbox, SeedPlan
 
 VERSION = "202610"
+CONFIG_FIELDS = frozenset(f.name for f in fields(LinkedInConfig))
 
 
 class FakeClock:
@@ -79,6 +81,9 @@ def loopback_session() -> requests.Session:
 
 @pytest.fixture()
 def make_client(sandbox: LinkedInSandbox, clock: FakeClock) -> MakeClient:
+    """Clients on the sandbox; ``options`` are ``LinkedInConfig`` fields and the client's
+    own arguments (``access_token``, ``session``, ``counter``) alike."""
+
     def make(server: LinkedInSandbox | None = None, **options: Any) -> LinkedInClient:
         settings: dict[str, Any] = {
             "access_token": SANDBOX_TOKEN,
@@ -94,7 +99,9 @@ def make_client(sandbox: LinkedInSandbox, clock: FakeClock) -> MakeClient:
             "session": loopback_session(),
         }
         settings.update(options)
-        return LinkedInClient(**settings)
+        config = LinkedInConfig(**{k: v for k, v in settings.items() if k in CONFIG_FIELDS})
+        return LinkedInClient(config, **{k: v for k, v in settings.items()
+                                         if k not in CONFIG_FIELDS})
 
     return make
 

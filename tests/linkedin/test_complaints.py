@@ -105,7 +105,7 @@ def test_complaint_5_deleted_objects_are_reported_not_dropped(client, sandbox) -
 
 
 def test_complaint_6_duplicates_are_identifiable(client, sandbox) -> None:
-    now = client.clock()
+    now = client.config.clock()
     early = TimeWindow(now - timedelta(days=61), now - timedelta(days=20))
     late = TimeWindow(now - timedelta(days=30), now)  # overlaps ten days with ``early``
     first = {s.external_id: s for s in client.lead_submissions(ORGANIZATION_URN, early)}
@@ -181,7 +181,7 @@ def test_complaint_9_lead_window_is_utc_epoch_millis(client, sandbox) -> None:
     midnight = next(r for r in sandbox.state.lead_responses
                     if r["submittedAt"] % 86_400_000 == 0)
     local = ZoneInfo("America/Los_Angeles")
-    start = TimeWindow.utc_days(client.clock().date(), client.clock().date()).start
+    start = TimeWindow.utc_days(client.config.clock().date(), client.config.clock().date()).start
     start = start.replace(microsecond=0) - timedelta(days=3)
     window = TimeWindow(start.astimezone(local), (start + timedelta(days=1)).astimezone(local))
     assert window.start_ms == midnight["submittedAt"]  # same instant, whatever the zone

@@ -136,7 +136,7 @@ def test_headers_on_every_call(client, sandbox) -> None:
     client.counted_reactions(posts[0])
     list(client.lead_submissions(ORGANIZATION_URN))
     client.follower_statistics(ORGANIZATION_URN)
-    now = client.clock()
+    now = client.config.clock()
     client.follower_gains(ORGANIZATION_URN, TimeWindow(now - timedelta(days=9),
                                                        now - timedelta(days=2)))
     list(client.notifications(ORGANIZATION_URN, TimeWindow(now - timedelta(days=5), now)))

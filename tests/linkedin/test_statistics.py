@@ -23,7 +23,7 @@ def test_lifetime_follower_statistics(client) -> None:
 
 
 def test_daily_follower_gains_match_the_days_asked(client, sandbox) -> None:
-    today = client.clock().date()
+    today = client.config.clock().date()
     window = TimeWindow.utc_days(today - timedelta(days=30), today - timedelta(days=3))
     gains = client.follower_gains(ORGANIZATION_URN, window)
     assert len(gains) == 28
@@ -37,7 +37,7 @@ def test_daily_follower_gains_match_the_days_asked(client, sandbox) -> None:
 
 
 def test_window_limits_are_checked_before_calling(client, sandbox) -> None:
-    now = client.clock()
+    now = client.config.clock()
     with pytest.raises(ValidationError, match="12 months"):
         client.follower_gains(ORGANIZATION_URN, TimeWindow(now - timedelta(days=400),
                                                            now - timedelta(days=300)))
@@ -59,7 +59,7 @@ def test_window_boundaries_are_calendar_months_in_utc() -> None:
 
 
 def test_notification_pull_carries_the_webhook_ids(client, sandbox) -> None:
-    now = client.clock()
+    now = client.config.clock()
     events = list(client.notifications(ORGANIZATION_URN, TimeWindow(now - timedelta(days=59),
                                                                     now)))
     recent = [n for n in sandbox.state.notifications
@@ -73,7 +73,7 @@ def test_notification_pull_carries_the_webhook_ids(client, sandbox) -> None:
 
 
 def test_only_the_protocol_2_record_form_of_time_intervals_is_served(client, sandbox) -> None:
-    now = client.clock()
+    now = client.config.clock()
     window = TimeWindow(now - timedelta(days=9), now - timedelta(days=2))
     base = (f"{sandbox.url}/rest/organizationalEntityFollowerStatistics?q=organizationalEntity"
             "&organizationalEntity=urn%3Ali%3Aorganization%3A2414183")

@@ -124,6 +124,14 @@ class SuiteCRMHost:
             raise LiveSetupError(f"php -r failed ({done.returncode}): {done.stderr or done.stdout}")
         return done.stdout
 
+    def decrypt_field(self, encrypted: str) -> str:
+        """What SuiteCRM's own blowfishDecode makes of a value under its 'encrypt_field' key
+        (whose file, custom/blowfish/, SuiteCRM creates the first time it encrypts)."""
+        return self.php_code(
+            "define('sugarEntry', true); require_once 'include/utils/encryption_utils.php'; "
+            "if (!is_file('custom/blowfish/' . str_rot13('encrypt_field') . '.php')) { exit(3); } "
+            "echo blowfishDecode(blowfishGetKey('encrypt_field'), $argv[1]);", encrypted)
+
     def db_config(self) -> dict[str, Any]:
         code = ("include 'config.php'; if (is_file('config_override.php')) "
                 "{ include 'config_override.php'; } echo json_encode($sugar_config['dbconfig']);")

@@ -2,12 +2,17 @@
 
 With the SocialCRM settings saved, every create, update and delete of Calls, Notes, Cases and
 Social Interactions made through the REST API reaches a listener run by the test as one
-signed notice, verified and parsed with ``plugin.crm_events``: one event per change, the
-right fields, nothing for a save that changed nothing.
+signed notice, authenticated (signature over timestamp and body, time window) and parsed with
+``plugin.crm_events``: one event per change, the right fields, nothing for a save that changed
+nothing. The shared secret those notices are signed with is stored encrypted with SuiteCRM's
+own Blowfish helpers, and a secret stored base64-encoded by 0.2.0 is encrypted on first use.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import time
 from collections.abc import Iterator
@@ -16,9 +21,9 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.suitecrm import SuiteCRMClient
-from plugin.crm_events import CrmEvent, CrmNotice, parse_notice, verify
+from plugin.crm_events import CrmEvent, CrmNotice, NoticeAuthError, authenticate, receive
 from tests.live.host import PHP_DIR, Database, LiveSetupError, SuiteCRMHost
-from tests.plugin.receiver import Receiver, closed_port_url
+from tests.plugin.receiver import Received, Receiver, closed_port_url
 
 SECRET = secrets.token_urlsafe(32)
 SALLY = "seed_sally_id"
@@ -31,18 +36,17 @@ class Listener:
         self.receiver = receiver
         self._seen = 0
 
-    def notices(self) -> list[CrmNotice]:
-        """Notices that arrived since the last call, each checked for its signature."""
+    def requests(self) -> list[Received]:
+        """The requests that arrived since the last call, as they came."""
         got = self.receiver.received[self._seen:]
         self._seen += len(got)
-        notices = []
-        for request in got:
-            assert request.path == "/webhooks/suitecrm"
-            assert verify(request.body, request.headers["x-socialcrm-signature"], SECRET)
-            notice = parse_notice(request.body)
-            assert request.headers["x-socialcrm-notice-id"] == notice.notice_id
-            notices.append(notice)
-        return notices
+        assert all(request.path == "/webhooks/suitecrm" for request in got)
+        return got
+
+    def notices(self) -> list[CrmNotice]:
+        """Notices that arrived since the last call, each authenticated as the service does
+        (signature of timestamp and body, time window, notice id header)."""
+        return [receive(request.body, request.headers, SECRET) for request in self.requests()]
 
     def events(self) -> list[CrmEvent]:
         notices = self.notices()
@@ -54,6 +58,13 @@ def save_settings(host: SuiteCRMHost, *args: str) -> None:
     done = host.php(PHP_DIR / "scrm_settings.php", *args)
     if done.returncode != 0:
         raise LiveSetupError(f"scrm_settings.php {args[0]} failed: {done.stderr}{done.stdout}")
+
+
+def stored_secret(db: Database) -> str:
+    value = db.value("SELECT value FROM config WHERE category = 'socialcrm' "
+                     "AND name = 'shared_secret'")
+    assert isinstance(value, str), value
+    return value
 
 
 @pytest.fixture()
@@ -147,3 +158,56 @@ def test_a_save_succeeds_when_the_service_is_down(
         crm.delete("Notes", note.id)
     finally:
         save_settings(host, "clear")
+
+
+def test_a_real_notice_signs_its_timestamp_and_is_refused_outside_five_minutes(
+        listener: Listener, crm: SuiteCRMClient) -> None:
+    before = time.time()
+    note = crm.create("Notes", {"name": "signed in time"})
+    after = time.time()
+    crm.delete("Notes", note.id)
+    created, _ = listener.requests()
+    signature = created.headers["x-socialcrm-signature"]
+    stamp = created.headers["x-socialcrm-timestamp"]
+    assert int(before) - 2 <= int(stamp) <= after + 2, "SuiteCRM stamps the time it sends"
+    assert authenticate(created.body, signature=signature, timestamp=stamp,
+                        secret=SECRET) == int(stamp)
+    for now, reason in ((int(stamp) + 301, "too_old"), (int(stamp) - 301, "too_new")):
+        with pytest.raises(NoticeAuthError) as refused:
+            authenticate(created.body, signature=signature, timestamp=stamp, secret=SECRET,
+                         now=now)
+        assert refused.value.reason == reason
+    with pytest.raises(NoticeAuthError) as forged:
+        authenticate(created.body, signature=signature, timestamp=str(int(stamp) + 1),
+                     secret=SECRET)
+    assert forged.value.reason == "bad_signature", "the timestamp is part of what is signed"
+    body_only = hmac.new(SECRET.encode(), created.body, hashlib.sha256).hexdigest()
+    assert signature != f"sha256={body_only}"
+
+
+def test_the_secret_is_stored_encrypted_with_suitecrms_own_key(
+        listener: Listener, db: Database, host: SuiteCRMHost) -> None:
+    stored = stored_secret(db)
+    assert stored.startswith("bf:")
+    assert SECRET not in stored
+    assert base64.b64encode(SECRET.encode()).decode() not in stored
+    assert host.decrypt_field(stored.removeprefix("bf:")) == SECRET
+
+
+def test_a_base64_secret_of_0_2_0_is_encrypted_on_first_read_and_still_signs(
+        listener: Listener, db: Database, crm: SuiteCRMClient, host: SuiteCRMHost) -> None:
+    old = "b64:" + base64.b64encode(SECRET.encode()).decode()
+    with db.cursor() as cur:
+        cur.execute("UPDATE config SET value = %s WHERE category = 'socialcrm' "
+                    "AND name = 'shared_secret'", (old,))
+    assert stored_secret(db) == old
+    note = crm.create("Notes", {"name": "secret migrated"})
+    (created,) = listener.events()  # signed with the secret the old value held
+    assert created.record_id == note.id
+    migrated = stored_secret(db)
+    assert migrated.startswith("bf:") and SECRET not in migrated
+    assert host.decrypt_field(migrated.removeprefix("bf:")) == SECRET
+    crm.update("Notes", note.id, {"name": "secret still encrypted"})
+    crm.delete("Notes", note.id)
+    assert [e.action for e in listener.events()] == ["update", "delete"]
+    assert stored_secret(db) == migrated, "migrated once, then only read"

@@ -20,7 +20,7 @@ import pytest
 from connectors.suitecrm import SuiteCRMClient
 from connectors.transport import RetryPolicy
 from tests.live.browser import SuiteUI
-from tests.live.host import Database, LiveSettings
+from tests.live.host import Database, LiveSettings, SuiteCRMHost
 from tests.live.ui_forms import DetailView, EditView, ListView
 from tests.live.ui_settings import SettingsPage
 from tests.plugin.receiver import Receiver
@@ -91,7 +91,8 @@ def test_settings_page_is_laid_out_like_suitecrms_admin_pages(ui: SuiteUI) -> No
 
 
 def test_saving_the_settings_and_testing_the_connection(ui: SuiteUI, service: Receiver,
-                                                        db: Database) -> None:
+                                                        db: Database, host: SuiteCRMHost
+                                                        ) -> None:
     page = SettingsPage(ui)
     assert page.open("form").problems() == []
     secret = f"ui-{uuid.uuid4().hex}"
@@ -102,7 +103,12 @@ def test_saving_the_settings_and_testing_the_connection(ui: SuiteUI, service: Re
     stored = {row["name"]: row["value"] for row in db.rows(
         "SELECT name, value FROM config WHERE category = 'socialcrm'")}
     assert stored["service_url"] == service.url
-    assert stored["shared_secret"] == "b64:" + base64.b64encode(secret.encode()).decode()
+    # Encrypted with SuiteCRM's own key: a database dump holds neither the secret nor
+    # its base64 form.
+    assert stored["shared_secret"].startswith("bf:")
+    assert secret not in stored["shared_secret"]
+    assert base64.b64encode(secret.encode()).decode() not in stored["shared_secret"]
+    assert host.decrypt_field(stored["shared_secret"].removeprefix("bf:")) == secret
 
     ok = page.test_connection(None, "test-ok")
     assert ok.problems() == []

@@ -1,8 +1,9 @@
 """The change notices a stand-in SocialCRM service received, checked the way the service does.
 
-Every POST to the webhook path must carry a valid signature under the shared secret and a
-body :func:`plugin.crm_events.parse_notice` accepts; the events of the notices are what the
-tests count. Under Apache's mod_php the notices leave from a PHP shutdown function while the
+Every POST to the webhook path must carry a valid signature of its timestamp and body under
+the shared secret, inside the accepted time window, and a body
+:func:`plugin.crm_events.parse_notice` accepts; the events of the notices are what the tests
+count. Under Apache's mod_php the notices leave from a PHP shutdown function while the
 browser still waits for the page, so by the time a page has loaded they have normally
 arrived; :meth:`Notices.wait_for` still polls a little, then waits a short quiet period so
 that an extra, unwanted notice is seen too.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from plugin.crm_events import (
     SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
     WEBHOOK_PATH,
     CrmEvent,
     CrmNotice,
@@ -48,9 +50,9 @@ class Notices:
         for request in self.receiver.received[self._seen:]:
             if request.method != "POST" or request.path != WEBHOOK_PATH:
                 continue
-            signature = request.headers.get(SIGNATURE_HEADER.lower(), "")
-            found.append(Received(parse_notice(request.body),
-                                  verify(request.body, signature, self.secret)))
+            found.append(Received(parse_notice(request.body), verify(
+                request.body, signature=request.headers.get(SIGNATURE_HEADER.lower()),
+                timestamp=request.headers.get(TIMESTAMP_HEADER.lower()), secret=self.secret)))
         return found
 
     def events(self) -> list[CrmEvent]:

@@ -37,6 +37,7 @@ class Receiver:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str), "an IPv4 server's address is text"
         return f"http://{host}:{port}"
 
     @property

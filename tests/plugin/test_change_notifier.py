@@ -6,8 +6,8 @@ leave from the notifier's shutdown function to a real HTTP server on loopback.
 
 from __future__ import annotations
 
-import base64
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from plugin.build import PACKAGE_DIR
-from plugin.crm_events import WEBHOOK_PATH, parse_notice, verify
+from plugin.crm_events import WEBHOOK_PATH, parse_notice, receive, verify
 from tests.plugin.conftest import PhpRunner
 from tests.plugin.receiver import Receiver, closed_port_url
+from tests.plugin.stored_secret import encrypted
 
 SECRET = "Zoë 🙂 Ñandú-shared-secret"
 NOW = 1795334631
@@ -83,8 +84,7 @@ FETCHED_CALL = {
 
 
 def settings(url: str, secret: str = SECRET) -> dict[str, str]:
-    stored = "b64:" + base64.b64encode(secret.encode()).decode()
-    return {"socialcrm_service_url": url, "socialcrm_shared_secret": stored}
+    return {"socialcrm_service_url": url, "socialcrm_shared_secret": encrypted(secret)}
 
 
 def bean(module: str, record_id: str, values: dict[str, Any], *,
@@ -256,10 +256,8 @@ def test_a_request_s_events_are_sent_as_one_signed_notice_after_it(
     (request,) = receiver.received
     assert (request.method, request.path) == ("POST", WEBHOOK_PATH)
     assert request.headers["content-type"] == "application/json"
-    assert verify(request.body, request.headers["x-socialcrm-signature"], SECRET)
-    notice = parse_notice(request.body)
-    assert request.headers["x-socialcrm-notice-id"] == notice.notice_id
-    assert int(request.headers["x-socialcrm-timestamp"]) > 0
+    notice = receive(request.body, request.headers, SECRET)  # signature, time, notice id
+    assert abs(int(request.headers["x-socialcrm-timestamp"]) - time.time()) < 60
     assert notice.unsent == 0
     assert [(e.module, e.record_id, e.action) for e in notice.events] == [
         ("Calls", "c-1", "create"), ("Notes", "n-1", "update"),
@@ -349,7 +347,8 @@ def test_a_secret_stored_by_hand_with_html_characters_still_signs_right(
         "steps": [{"op": "save", "bean": bean("Leads", "l-1", {"status": "New"})}]})
     assert out["problems"] == [] and warnings(out) == []
     (request,) = receiver.received
-    assert verify(request.body, request.headers["x-socialcrm-signature"], secret)
+    assert verify(request.body, signature=request.headers["x-socialcrm-signature"],
+                  timestamp=request.headers["x-socialcrm-timestamp"], secret=secret)
     assert all(secret not in message for _, message in out["log"])
 
 

@@ -7,21 +7,17 @@ $GLOBALS['RAW_REQUEST'] holding the request as sent.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from plugin.build import PACKAGE_DIR
 from tests.plugin.conftest import PhpRunner
 from tests.plugin.receiver import Receiver, closed_port_url
+from tests.plugin.stored_secret import encrypted, legacy
 
 SECRET = "Zx9.secret_with~all+safe/chars=-42"
 UNSAFE_SECRET = "a-long-secret-Zoë-🙂-<b>&amp;"
 URL_KEY = "socialcrm_service_url"
 SECRET_KEY = "socialcrm_shared_secret"
-
-
-def stored(secret: str) -> str:
-    return "b64:" + base64.b64encode(secret.encode()).decode()
 
 
 def visit(php: PhpRunner, requests: list[dict[str, Any]], *, table: dict[str, str] | None = None,
@@ -39,13 +35,14 @@ def save(url: str, secret: str = "", token: str = "valid") -> dict[str, Any]:  #
 
 
 def test_form_shows_url_and_token_but_never_the_secret(php: PhpRunner) -> None:
-    table = {URL_KEY: "https://crm.example.com", SECRET_KEY: stored(UNSAFE_SECRET)}
+    table = {URL_KEY: "https://crm.example.com", SECRET_KEY: encrypted(UNSAFE_SECRET)}
     (page,) = visit(php, [{"method": "GET"}], table=table)["pages"]
     assert 'value="https://crm.example.com"' in page
     assert 'name="scrm_form_token" value="' in page
     assert "A secret is set." in page
     assert 'name="scrm_shared_secret" size="40" maxlength="128" value=""' in page
-    assert UNSAFE_SECRET not in page and stored(UNSAFE_SECRET) not in page
+    assert UNSAFE_SECRET not in page and encrypted(UNSAFE_SECRET) not in page
+    assert legacy(UNSAFE_SECRET) not in page
     assert "Zoë" not in page
 
 
@@ -53,7 +50,8 @@ def test_saving_stores_url_and_secret_and_the_page_then_hides_it(php: PhpRunner)
     out = visit(php, [{"method": "GET"}, save("https://svc.example.com/", SECRET),
                       {"method": "GET"}])
     assert out["posted"][1]["scrm_shared_secret"] == SECRET, "SuiteCRM's filter keeps it as is"
-    assert out["table"] == {URL_KEY: "https://svc.example.com", SECRET_KEY: stored(SECRET)}
+    assert out["table"] == {URL_KEY: "https://svc.example.com", SECRET_KEY: encrypted(SECRET)}
+    assert out["blowfish_key_types"] == ["encrypt_field"], "SugarBean's key for encrypt fields"
     _, after_save, later = out["pages"]
     assert "Settings saved." in after_save
     assert "A secret is set." in later
@@ -61,7 +59,7 @@ def test_saving_stores_url_and_secret_and_the_page_then_hides_it(php: PhpRunner)
 
 
 def test_a_secret_suitecrms_input_filter_would_encode_is_refused(php: PhpRunner) -> None:
-    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: encrypted(SECRET)}
     for raw_request, message in ((True, "input filter changed the shared secret"),
                                  (False, "16 to 128 characters from A-Z, a-z, 0-9")):
         out = visit(php, [{"method": "GET"}, save("https://svc.example.com", UNSAFE_SECRET)],
@@ -82,15 +80,15 @@ def test_a_secret_antixss_shortened_is_refused_when_suitecrm_kept_the_raw_reques
     assert "input filter changed the shared secret" in out["pages"][1]
 
 def test_an_empty_secret_field_keeps_the_current_secret(php: PhpRunner) -> None:
-    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: encrypted(SECRET)}
     out = visit(php, [{"method": "GET"}, save("http://new.example.com:8080/base", "")],
                 table=table)
     assert out["table"] == {URL_KEY: "http://new.example.com:8080/base",
-                            SECRET_KEY: stored(SECRET)}
+                            SECRET_KEY: encrypted(SECRET)}
 
 
 def test_posts_without_this_sessions_token_change_nothing(php: PhpRunner) -> None:
-    table = {URL_KEY: "https://old.example.com", SECRET_KEY: stored(SECRET)}
+    table = {URL_KEY: "https://old.example.com", SECRET_KEY: encrypted(SECRET)}
     for token in ("wrong", "none"):
         out = visit(php, [{"method": "GET"}, save("https://evil.example.com", "x" * 20, token)],
                     table=table)
@@ -153,7 +151,7 @@ def test_connection_test_uses_the_saved_url_and_reports_errors(php: PhpRunner,
     receiver.status = 503
     out = visit(php, [{"method": "GET"},
                       {"method": "POST", "post": {"scrm_action": "test", "scrm_service_url": ""}}],
-                table={URL_KEY: receiver.url, SECRET_KEY: stored(SECRET)})
+                table={URL_KEY: receiver.url, SECRET_KEY: encrypted(SECRET)})
     assert "The service answered: HTTP 503" in out["pages"][1]
     assert len(receiver.received) == 1
     assert "authorization" not in receiver.received[0].headers
@@ -162,7 +160,7 @@ def test_connection_test_uses_the_saved_url_and_reports_errors(php: PhpRunner,
 
 def test_connection_test_of_a_mistyped_url_reports_it_and_never_tests_the_saved_one(
         php: PhpRunner, receiver: Receiver) -> None:
-    table = {URL_KEY: receiver.url, SECRET_KEY: stored(SECRET)}
+    table = {URL_KEY: receiver.url, SECRET_KEY: encrypted(SECRET)}
     for typed in ("htp://typo.example.com", "svc.example.com", f"{receiver.url}/?debug=1"):
         out = visit(php, [{"method": "GET"},
                           {"method": "POST", "post": {"scrm_action": "test",

@@ -19,8 +19,13 @@ CLEAN = {name: None for name in (
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    """Every command path, the lazily loaded ones included (``list_commands`` and
+    ``get_command`` are what ``--help`` uses; ``group.commands`` lacks the lazy ones)."""
     yield prefix
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
         else:

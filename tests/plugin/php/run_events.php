@@ -6,9 +6,11 @@
  * shutdown function; the results are printed by a shutdown function that runs after it.
  *
  * stdin: {"package": dir, "settings": {...}, "settings_failure": str|null, "http": {...}|null,
- *         "current_user_id": str|null, "sapi": str|null, "steps": [...]} (see the tests for the
- *         step shapes). "sapi" makes the notifier believe it runs under that PHP server API
- *         (this CLI has no fastcgi_finish_request, so any server API but cli sends in-request).
+ *         "current_user_id": str|null, "sapi": str|null, "blowfish_key": str|null,
+ *         "steps": [...]} (see the tests for the step shapes). "sapi" makes the notifier believe
+ *         it runs under that PHP server API (this CLI has no fastcgi_finish_request, so any
+ *         server API but cli sends in-request); "blowfish_key" see stubs.php. The output has
+ *         the settings table at the end and every write to it ("writes").
  */
 
 require __DIR__ . '/stubs.php';
@@ -18,6 +20,9 @@ $package = $scenario['package'];
 chdir($package);
 Administration::$table = isset($scenario['settings']) ? $scenario['settings'] : array();
 Administration::$failure = isset($scenario['settings_failure']) ? $scenario['settings_failure'] : null;
+if (isset($scenario['blowfish_key'])) {
+    $GLOBALS['scrm_test_blowfish_key'] = $scenario['blowfish_key'];
+}
 if (!empty($scenario['current_user_id'])) {
     $GLOBALS['current_user'] = (object) array('id' => $scenario['current_user_id']);
 }
@@ -35,6 +40,9 @@ register_shutdown_function(function () use (&$results) {
             'results' => $results,
             'cwd_at_exit' => getcwd(),
             'delivery' => SCRM_ChangeNotifier::$lastDelivery,
+            'table' => (object) Administration::$table,
+            'writes' => Administration::$writes,
+            'blowfish_key_types' => array_values(array_unique($GLOBALS['scrm_test_blowfish_types'])),
         ));
     });
 });
@@ -91,7 +99,7 @@ foreach ($scenario['steps'] as $step) {
             $results[] = array('event' => $event, 'body' => SCRM_ChangeEvent::encode($notice));
             break;
         case 'sign':
-            $results[] = SCRM_ChangeEvent::sign(base64_decode($step['body_b64']), $step['secret']);
+            $results[] = SCRM_ChangeEvent::sign(base64_decode($step['body_b64']), $step['secret'], $step['timestamp']);
             break;
         case 'batches':
             $results[] = array_map('count', SCRM_ChangeEvent::batches($step['events']));

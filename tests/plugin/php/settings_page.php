@@ -6,7 +6,7 @@
  * $GLOBALS['RAW_REQUEST'] as the browser sent it (clean_incoming_data keeps it).
  *
  * stdin: {"package": dir, "settings": {...}, "settings_failure": str|null, "is_admin": bool,
- *         "raw_request": bool (default true),
+ *         "raw_request": bool (default true), "blowfish_key": str|null (see stubs.php),
  *         "requests": [{"method": "GET"} | {"method": "POST", "post": {...}, "token": "valid"|"wrong"|"none"}]}
  */
 
@@ -25,6 +25,9 @@ chdir($scenario['package']);
 require_once 'modules/SCRM_SocialInteractions/views/view.scrmsettings.php';
 Administration::$table = isset($scenario['settings']) ? $scenario['settings'] : array();
 Administration::$failure = isset($scenario['settings_failure']) ? $scenario['settings_failure'] : null;
+if (isset($scenario['blowfish_key'])) {
+    $GLOBALS['scrm_test_blowfish_key'] = $scenario['blowfish_key'];
+}
 
 $mod_strings = array();
 require 'modules/SCRM_SocialInteractions/language/en_us.lang.php';
@@ -60,6 +63,8 @@ foreach ($scenario['requests'] as $request) {
 scrm_test_output(array(
     'pages' => $pages,
     'table' => (object) Administration::$table,
+    'writes' => Administration::$writes,
+    'blowfish_key_types' => array_values(array_unique($GLOBALS['scrm_test_blowfish_types'])),
     'session_keys' => array_keys($_SESSION),
     'posted' => $seen,
 ));

@@ -48,6 +48,8 @@ class Administration
 {
     /** @var array<string,string> the config table: "category_name" => stored value */
     public static $table = array();
+    /** @var array[] every saveSetting() call: [category_name, value] */
+    public static $writes = array();
     /** @var string|null when set, every access throws (database down) */
     public static $failure = null;
     public $settings = array();
@@ -74,8 +76,44 @@ class Administration
             throw new RuntimeException(self::$failure);
         }
         self::$table[$category . '_' . $key] = (string) $value;
+        self::$writes[] = array($category . '_' . $key, (string) $value);
         return 1;
     }
+}
+
+/*
+ * include/utils/encryption_utils.php, as a stand-in: the same three functions and the same
+ * contract (base64 text out, the plain text back trimmed, one key per type), but a SHA-256
+ * keystream instead of Blowfish, so the tests need no SuiteCRM. The live suite proves the real
+ * ones. Each key type asked for is recorded; $GLOBALS['scrm_test_blowfish_key'] plays the
+ * contents of custom/blowfish/ (change it to play a SuiteCRM whose key was replaced).
+ */
+$GLOBALS['scrm_test_blowfish_key'] = 'stub-key';
+$GLOBALS['scrm_test_blowfish_types'] = array();
+
+function blowfishGetKey($type)
+{
+    $GLOBALS['scrm_test_blowfish_types'][] = $type;
+    return $GLOBALS['scrm_test_blowfish_key'] . '/' . $type;
+}
+
+function scrm_test_keystream($key, $data)
+{
+    $stream = '';
+    for ($block = 0; strlen($stream) < strlen($data); $block++) {
+        $stream .= hash('sha256', $key . '#' . $block, true);
+    }
+    return $data ^ substr($stream, 0, strlen($data));
+}
+
+function blowfishEncode($key, $data)
+{
+    return base64_encode(scrm_test_keystream($key, (string) $data));
+}
+
+function blowfishDecode($key, $encoded)
+{
+    return trim(scrm_test_keystream($key, (string) base64_decode($encoded)));
 }
 
 function scrm_test_input()

@@ -130,20 +130,26 @@ class SCRM_ChangeEvent
         return $json === false ? null : $json;
     }
 
-    /** "sha256=" + hex HMAC-SHA256 of the exact body bytes. */
-    public static function sign($body, $secret)
+    /**
+     * "sha256=" + hex HMAC-SHA256, under the shared secret, of "<timestamp>.<body>": the decimal
+     * Unix time sent as X-SocialCRM-Timestamp, a dot, the exact body bytes (Stripe's scheme).
+     * Signing the time with the body lets the service refuse a captured notice replayed later;
+     * tests/crm_notice_signature_vectors.json pins it for this class and plugin.crm_events.
+     */
+    public static function sign($body, $secret, $timestamp)
     {
-        return 'sha256=' . hash_hmac('sha256', (string) $body, (string) $secret);
+        return 'sha256=' . hash_hmac('sha256', (int) $timestamp . '.' . (string) $body, (string) $secret);
     }
 
     /** @return string[] */
     public static function headers($body, $secret, $noticeId, $timestamp)
     {
+        $timestamp = (int) $timestamp;
         return array(
             'Content-Type: application/json',
             'X-SocialCRM-Notice-Id: ' . $noticeId,
-            'X-SocialCRM-Signature: ' . self::sign($body, $secret),
-            'X-SocialCRM-Timestamp: ' . (int) $timestamp,
+            'X-SocialCRM-Timestamp: ' . $timestamp,
+            'X-SocialCRM-Signature: ' . self::sign($body, $secret, $timestamp),
             'User-Agent: SocialCRM-SuiteCRM/' . self::SCHEMA,
         );
     }
