@@ -195,6 +195,11 @@ def test_contact_shows_both_subpanels_with_their_records(ui: SuiteUI, shown: Sho
         if "collapsed" in (title.get_attribute("class") or ""):
             title.click()
         ui.page.locator(f"#list_subpanel_{panel} table").first.wait_for()
+    # Expanding a subpanel re-renders it by AJAX: its rows may still be hidden for a
+    # moment after the table exists, so wait until each shows its record.
+    for panel, name in (("scrm_socialinteractions", shown.interaction_name),
+                        ("scrm_socialprofiles", shown.profile_name)):
+        ui.page.locator(f"#list_subpanel_{panel}").get_by_text(name).first.wait_for()
     report = ui.check("contact")
     assert report.problems() == []
     interactions = ui.page.locator("#list_subpanel_scrm_socialinteractions").inner_text()
