@@ -74,7 +74,7 @@ class CrmEventError(ValueError):
 
 
 class NoticeAuthError(CrmEventError):
-    """Nothing proves the notice came from this SuiteCRM just now: answer 401, do not parse
+    """Nothing proves the notice came from this SuiteCRM just now: answer 403, do not parse
     it. ``reason`` is a short code for logs and metrics."""
 
     def __init__(self, reason: AuthReason, header: str, problem: str) -> None:

@@ -1,0 +1,42 @@
+"""What the HTTP app needs to run, as one frozen object handed to ``create_app``.
+
+Why not read the environment here: ``socialcrm.settings`` builds and validates every
+setting once at start-up; the app only receives the result, so tests build an app per
+configuration without touching ``os.environ`` and nothing is bound at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.linkedin.webhooks import DEFAULT_SIGNATURE_PREFIX
+from plugin.crm_events import DEFAULT_TOLERANCE_SECONDS
+from workers.deliveries import DEFAULT_TTL_SECONDS
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # Meta batches up to 1000 changes; LinkedIn up to 10
+
+
+@dataclass(frozen=True, slots=True)
+class ApiConfig:
+    """Settings of the API process. Empty secrets are allowed but then every delivery
+    of that source is refused (403): an unconfigured receiver accepts nothing."""
+
+    redis_url: str
+    facebook_app_secret: str = ""
+    facebook_verify_token: str = ""
+    linkedin_client_secret: str = ""
+    linkedin_signature_prefix: str = DEFAULT_SIGNATURE_PREFIX
+    suitecrm_notice_secret: str = ""
+    notice_tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    delivery_ttl_seconds: int = DEFAULT_TTL_SECONDS
+
+    def __post_init__(self) -> None:
+        if not self.redis_url:
+            raise ValueError("redis_url: required")
+        if self.notice_tolerance_seconds < 1:
+            raise ValueError("notice_tolerance_seconds: must be at least 1")
+        if self.max_body_bytes < 1024:
+            raise ValueError("max_body_bytes: must be at least 1024")
+        if self.delivery_ttl_seconds < 3600:
+            raise ValueError("delivery_ttl_seconds: must be at least 3600")

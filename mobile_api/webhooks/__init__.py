@@ -1,0 +1,1 @@
+"""Webhook receivers: verify on the raw bytes, store, enqueue, answer at once."""

@@ -1,0 +1,1 @@
+"""RQ job functions: module-level, taking ids and small JSON, safe to run twice."""
