@@ -38,7 +38,8 @@ def _pattern(expression: re.Pattern[str], problem: str) -> validate.Regexp:
 
 
 class _Count(fields.Integer):
-    """A JSON integer, never a bool, float or string: marshmallow 3 lets ``true`` pass as 1."""
+    """A JSON integer, never a bool, float or string (marshmallow's Integer takes ``true``
+    as 1)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> int:
@@ -69,7 +70,7 @@ class _Uuid4(_Text):
         return str(parsed)
 
 
-class _OptionalUserId(fields.Field):  # type: ignore[type-arg]  # marshmallow 3 is untyped
+class _OptionalUserId(fields.Field[str | None]):
     """A SuiteCRM user id; absent, null and "" all mean nobody."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
@@ -81,7 +82,7 @@ class _OptionalUserId(fields.Field):  # type: ignore[type-arg]  # marshmallow 3 
         return value
 
 
-class _UtcSecond(fields.Field):  # type: ignore[type-arg]
+class _UtcSecond(fields.Field[datetime]):
     """``YYYY-MM-DDTHH:MM:SSZ``, the one format the PHP side writes (gmdate)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
@@ -96,7 +97,7 @@ class _UtcSecond(fields.Field):  # type: ignore[type-arg]
             raise ValidationError("not a valid date and time") from exc
 
 
-class _FieldNames(fields.List):  # type: ignore[type-arg]
+class _FieldNames(fields.List[str]):
     default_error_messages = {"invalid": "must be a list"}
 
 
@@ -133,7 +134,7 @@ class EventSchema(Schema):
         return {**data, "changed_fields": tuple(data["changed_fields"])}
 
 
-class _Events(fields.List):  # type: ignore[type-arg]
+class _Events(fields.List[dict[str, Any]]):
     default_error_messages = {"invalid": "must be a non-empty list"}
 
 

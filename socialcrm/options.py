@@ -130,9 +130,8 @@ class Option:
             return []
         if self.secret:
             return [raw, raw.strip()]
-        if self.url and "@" in raw:
-            netloc = re.split(r"[/?#]", raw.partition("://")[2], maxsplit=1)[0]
-            password = netloc.rpartition("@")[0].partition(":")[2]
+        if self.url:
+            password = urlsplit(raw).password  # the text as written, maybe %-encoded
             return [password, unquote(password)] if password else []
         return []
 
