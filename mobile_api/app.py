@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
 from mobile_api.config import ApiConfig
@@ -36,9 +36,17 @@ def create_app(config: ApiConfig) -> Flask:
         suitecrm.blueprint,
     ):
         app.register_blueprint(blueprint)
+    app.add_url_rule("/health", "health", _health)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(redis.RedisError, _redis_down)
     return app
+
+
+def _health() -> tuple[Response, int]:
+    """For load balancers and ``socialcrm run``: 200 once the app can reach its Redis."""
+    _, client = current_app.extensions[EXTENSION]
+    client.ping()  # a RedisError becomes the 503 below
+    return jsonify(status="ok"), 200
 
 
 def _http_error(error: HTTPException) -> tuple[Response, int]:

@@ -172,6 +172,35 @@ MODULES = (
 
 MODULES_BY_NAME: Mapping[str, Module] = MappingProxyType({m.name: m for m in MODULES})
 
+# The change outbox (SCRM_OutboxWriter appends, the service drains it over V8): one row per
+# change of a hooked record, numbered by the database in commit order. Its text fields are
+# plain ASCII (module and field names, ids, ISO 8601 UTC times with seconds, which V8 would
+# cut to the minute in a datetime field). Not a module for people: no tab, no role actions,
+# not listed by V8's /meta; only administrators (the service account acts as one) read or
+# delete its rows, and deleting one removes it for good.
+OUTBOX_FIELDS = (
+    Field("sequence", "int", "LBL_SCRM_SEQUENCE", len=11, required=True, auto_increment=True),
+    _text("record_module", "LBL_SCRM_RECORD_MODULE", required=True, len=100),
+    Field("record_id", "id", "LBL_SCRM_RECORD_ID", db_type="id", required=True),
+    _text("action", "LBL_SCRM_ACTION", required=True, len=10),
+    Field("changed_fields", "text", "LBL_SCRM_CHANGED_FIELDS"),
+    Field("record_assigned_user_id", "id", "LBL_SCRM_RECORD_ASSIGNED_USER_ID", db_type="id"),
+    _text("record_date_modified", "LBL_SCRM_RECORD_DATE_MODIFIED", len=20),
+    _text("occurred_at", "LBL_SCRM_OCCURRED_AT", len=20),
+)
+
+OUTBOX = Module(
+    "SCRM_ChangeOutbox", "SCRM_OutboxChange", "scrm_change_outbox", "Change Outbox Entry",
+    "Change Outbox", ("basic",), OUTBOX_FIELDS,
+    # MySQL needs the auto-increment column in an index; the drain reads by it.
+    (Index("idx_scrm_outbox_sequence", "index", ("sequence",)),),
+)
+
+# Modules the package installs for the SocialCRM service, not for people (see OUTBOX).
+SERVICE_MODULES = (OUTBOX,)
+_ALL_MODULES: Mapping[str, Module] = MappingProxyType(
+    {m.name: m for m in (*MODULES, *SERVICE_MODULES)})
+
 _CORE = {  # module -> (object name, table)
     "Contacts": ("Contact", "contacts"),
     "Leads": ("Lead", "leads"),
@@ -254,8 +283,9 @@ TEMPLATE_FIELDS: dict[str, tuple[Field, ...]] = {
 
 
 def module(name: str) -> Module:
+    """A module the package installs: one of ``MODULES`` or ``SERVICE_MODULES``."""
     try:
-        return MODULES_BY_NAME[name]
+        return _ALL_MODULES[name]
     except KeyError:
         raise KeyError(f"no module {name!r} in the SocialCRM package") from None
 
@@ -311,6 +341,8 @@ def schema() -> dict[str, tuple[Field, ...]]:
 
     Package modules list all their fields; core modules list only what the package
     adds to them. This is the shape the SuiteCRM sandbox needs to learn the package.
+    ``SERVICE_MODULES`` are not in it (``all_fields`` gives theirs): every key here that
+    is not in ``MODULES`` is a core module.
     """
     result = {m.name: all_fields(m.name) for m in MODULES}
     for core in _CORE:

@@ -43,6 +43,9 @@ class Field:
     id_name: str | None = None
     link: str | None = None
     in_views: bool = True
+    # The database numbers it (SuiteCRM's 'auto_increment', as Cases' case_number): the
+    # change outbox's sequence, whose order holds across concurrent requests.
+    auto_increment: bool = False
 
     @property
     def stored(self) -> bool:

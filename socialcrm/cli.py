@@ -16,11 +16,19 @@ import click
 
 from socialcrm import __version__
 from socialcrm.commands.config import config_group
+from socialcrm.commands.connect import connect_group, disconnect_command
 from socialcrm.commands.context import REDACTOR, redactor_of
+from socialcrm.commands.doctor import doctor_command
+from socialcrm.commands.feed import feed_group
+from socialcrm.commands.identities import identities_group
+from socialcrm.commands.jobs import jobs_group
 from socialcrm.commands.plugin import plugin_group
 from socialcrm.commands.run import run_command
 from socialcrm.commands.sandbox import sandbox_group
+from socialcrm.commands.scheduler import scheduler_command
 from socialcrm.commands.suitecrm import suitecrm_group
+from socialcrm.commands.sync import sync_command
+from socialcrm.commands.worker import worker_command
 from socialcrm.logs import Redactor, configure_logging
 from socialcrm.settings import Settings, SettingsError, secrets_in_env
 
@@ -67,6 +75,15 @@ cli.add_command(sandbox_group)
 cli.add_command(config_group)
 cli.add_command(plugin_group)
 cli.add_command(suitecrm_group)
+cli.add_command(identities_group)
+cli.add_command(connect_group)
+cli.add_command(disconnect_command)
+cli.add_command(worker_command)
+cli.add_command(scheduler_command)
+cli.add_command(jobs_group)
+cli.add_command(doctor_command)
+cli.add_command(sync_command)
+cli.add_command(feed_group)
 
 
 def main() -> None:

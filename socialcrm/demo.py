@@ -10,8 +10,12 @@ import dataclasses
 import os
 import secrets
 from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import redis
 
 import sandboxes.facebook as facebook_sandbox
 import sandboxes.linkedin as linkedin_sandbox
@@ -20,6 +24,8 @@ from sandboxes.suitecrm import SuiteCRMSandbox
 from sandboxes.suitecrm.seed import DEMO_MOBILE_CLIENT, DEMO_SYNC_CLIENT
 from socialcrm import clients
 from socialcrm.settings import Settings
+from workers import connections
+from workers.tokens import NetworkToken, TokenCipher, TokenStore
 
 Started = tuple[str, str, str]
 
@@ -73,13 +79,26 @@ def _demo_secret_key(data_dir: Path) -> str:
     return key
 
 
-def start_sandboxes(settings: Settings, stack: ExitStack) -> tuple[str, list[Started]]:
+@dataclass(frozen=True, slots=True)
+class DemoServices:
+    """What the demo started: the sandboxes' URLs, the seeded Page and organization, and
+    one (name, url, note) banner line each."""
+
+    suitecrm_url: str
+    facebook_url: str
+    linkedin_url: str
+    page_id: str
+    page_token: str
+    organization_urn: str
+    banner: list[Started]
+    facebook: facebook_sandbox.FacebookSandbox
+
+
+def start_sandboxes(settings: Settings, stack: ExitStack) -> DemoServices:
     """Start the SuiteCRM, Facebook and LinkedIn sandboxes on ``stack``, each checked
-    through its client; return SuiteCRM's URL and (name, url, note) of each."""
+    through its client."""
     suitecrm = stack.enter_context(
         SuiteCRMSandbox(port=settings.sandbox_port, seed=True, with_plugin=True))
-    started: list[Started] = [("SuiteCRM", suitecrm.url,
-                               "sandbox, seeded demo data; reps log in as sally / sally-Passw0rd")]
     base = settings.sandbox_port
 
     def port(offset: int) -> int:
@@ -97,10 +116,34 @@ def start_sandboxes(settings: Settings, stack: ExitStack) -> tuple[str, list[Sta
     organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
                                     base_url=rest.url)
     next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
-    return suitecrm.url, [
-        *started,
-        ("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
-                 f"Page {graph.page_id}"),
-        ("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
-                 f"{linkedin_sandbox.ORGANIZATION_URN}"),
-    ]
+    return DemoServices(
+        suitecrm_url=suitecrm.url, facebook_url=graph.url, linkedin_url=rest.url,
+        page_id=graph.page_id, page_token=graph.page_token,
+        organization_urn=linkedin_sandbox.ORGANIZATION_URN, facebook=graph,
+        banner=[
+            ("SuiteCRM", suitecrm.url,
+             "sandbox, seeded demo data; reps log in as sally / sally-Passw0rd"),
+            ("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
+             f"Page {graph.page_id}"),
+            ("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
+             f"{linkedin_sandbox.ORGANIZATION_URN}"),
+        ])
+
+
+def connect_sandboxes(settings: Settings, services: DemoServices, redis_url: str) -> None:
+    """Store the sandbox Page's and organization's tokens (encrypted, as ``socialcrm
+    connect`` would), so the demo's workers read leads and poll like a real deployment."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        store = TokenStore(client, TokenCipher(settings.secret_key or ""))
+        now = datetime.now(UTC)
+        for network, account, name, token in (
+                ("facebook", services.page_id, "Sandbox Page", services.page_token),
+                ("linkedin", services.organization_urn, "Sandbox organization",
+                 linkedin_sandbox.SANDBOX_TOKEN)):
+            store.save(NetworkToken(network, account, token, connected_by="demo",
+                                    connected_at=now))
+            connections.add(client, connections.Connection(
+                cast("connections.Network", network), account, name, "demo", now))
+    finally:
+        client.close()

@@ -59,6 +59,22 @@ def port(raw: str) -> int:
     return value
 
 
+def count(low: int, high: int) -> Callable[[str], int]:
+    """A whole number in ``low..high`` (process counts and the like)."""
+    problem = f"must be a whole number from {low} to {high}"
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(problem) from None
+        if not low <= value <= high:
+            raise ValueError(problem)
+        return value
+
+    return parse
+
+
 def text(raw: str) -> str:
     if not raw.strip():
         raise ValueError("must not be empty")

@@ -80,6 +80,26 @@ class Settings:
         "SOCIALCRM_SANDBOX_PORT", opt.port,
         "Demo mode: the SuiteCRM sandbox listens on this port, the Facebook sandbox on "
         "the next and the LinkedIn sandbox on the one after (0: free ports).", default=8180)
+    api_host: str = opt.setting(
+        "SOCIALCRM_API_HOST", opt.text,
+        "Interface the HTTP API (webhooks, mobile API) listens on; put a TLS-terminating "
+        "proxy in front of it for the networks.", default="127.0.0.1")
+    api_port: int = opt.setting(
+        "SOCIALCRM_API_PORT", opt.port, "Port the HTTP API listens on.", default=8000)
+    worker_processes: int = opt.setting(
+        "SOCIALCRM_WORKERS", opt.count(1, 64),
+        "Worker processes `socialcrm run` starts (each serves every queue, rep updates "
+        "first).", default=2)
+    notice_secret: str | None = opt.setting(
+        "SOCIALCRM_NOTICE_SECRET", opt.text,
+        "Secret the SuiteCRM plugin signs its change notices with (the same value as in "
+        "SuiteCRM: Admin, SocialCRM settings). Unset: notices are refused; the change "
+        "outbox still carries every change.", secret=True)
+    rules_file: Path | None = opt.setting(  # noqa: RUF009 - setting() returns a field
+        "SOCIALCRM_RULES_FILE", Path,
+        "TOML file of the sync rules: sentiment scorer, identity matching, lead field "
+        "mapping, complaint keywords, Case routing and SLA (docs/sync.md). Unset: the "
+        "defaults.")
     log_level: str = opt.setting(
         "SOCIALCRM_LOG_LEVEL", opt.log_level, "DEBUG, INFO, WARNING or ERROR.", default="INFO")
     facebook_graph_url: str | None = opt.url_setting(

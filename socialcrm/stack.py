@@ -8,9 +8,11 @@ stopped in reverse order, so a failed start leaves nothing running behind.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import redis
 
@@ -18,6 +20,9 @@ from connectors.redaction import mask_url
 from socialcrm import clients
 from socialcrm.settings import Settings
 from workers.redis_server import EmbeddedRedis
+
+if TYPE_CHECKING:
+    from socialcrm.demo import DemoServices
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +45,19 @@ class Endpoint:
 
 @dataclass
 class RunningSystem:
-    """What ``start_system`` brought up; ``close()`` stops it all."""
+    """What ``start_system`` brought up; ``close()`` stops it all.
+
+    ``settings`` are the ones given (``settings.demo_mode`` says which mode runs);
+    ``resolved`` are what every other process of the system must use: the embedded
+    Redis' URL, the sandboxes' URLs and the demo credentials written in.
+    """
 
     settings: Settings
+    resolved: Settings
     redis_url: str
     suitecrm_url: str
     endpoints: list[Endpoint] = field(default_factory=list)
+    demo: DemoServices | None = None
     _stack: ExitStack = field(default_factory=ExitStack, repr=False)
 
     def close(self) -> None:
@@ -60,6 +72,8 @@ class RunningSystem:
 
 def start_system(settings: Settings) -> RunningSystem:
     """Bring up and check each part in order; on any failure stop what already runs."""
+    given = settings
+    services: DemoServices | None = None
     if settings.demo_mode:
         # Only demo mode loads the sandboxes (and Flask with them).
         from socialcrm import demo
@@ -78,17 +92,24 @@ def start_system(settings: Settings) -> RunningSystem:
         _check_redis(redis_url)
 
         if settings.demo_mode:
-            suitecrm_url, started = demo.start_sandboxes(settings, stack)
-            endpoints += [Endpoint(*parts) for parts in started]
+            services = demo.start_sandboxes(settings, stack)
+            suitecrm_url = services.suitecrm_url
+            endpoints += [Endpoint(*parts) for parts in services.banner]
+            settings = dataclasses.replace(
+                settings, suitecrm_url=suitecrm_url, facebook_graph_url=services.facebook_url,
+                linkedin_api_url=services.linkedin_url)
         else:
             suitecrm_url = settings.suitecrm_base_url
             endpoints.append(Endpoint("SuiteCRM", suitecrm_url, "connected"))
         user = clients.suitecrm_service(settings, suitecrm_url).current_user().user_name
         log.info("SuiteCRM answers at %s as %s", suitecrm_url, user)
+        resolved = dataclasses.replace(settings, redis_url=redis_url)
+        if services is not None:
+            demo.connect_sandboxes(resolved, services, redis_url)
     except BaseException:
         stack.close()
         raise
-    return RunningSystem(settings, redis_url, suitecrm_url, endpoints, stack)
+    return RunningSystem(given, resolved, redis_url, suitecrm_url, endpoints, services, stack)
 
 
 def _check_redis(url: str) -> None:

@@ -98,10 +98,14 @@ class EmbeddedRedis:
         if self._process is not None:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Its own session: a Ctrl-C at the terminal reaches the whole foreground group,
+        # and Redis must outlive the workers that are still finishing their jobs; it is
+        # stopped by its owner, last.
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary, our own arguments
             self._arguments(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         deadline = time.monotonic() + self.startup_timeout
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)

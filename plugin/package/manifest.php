@@ -2,7 +2,7 @@
 /**
  * SocialCRM for SuiteCRM: Module Loader manifest.
  *
- * Everything is installed as upgrade-safe fragments: the two SCRM_* modules are copied
+ * Everything is installed as upgrade-safe fragments: the three SCRM_* modules are copied
  * to modules/, every other file lands in custom/Extension/... through the installer's
  * extension sections, and custom fields go through the installer's custom_fields step.
  * No SuiteCRM core file is written. The version below is filled in by the build script.
@@ -12,7 +12,7 @@ $manifest = array(
     'key' => 'SCRM',
     'name' => 'SocialCRM',
     'description' => 'Social interactions and profiles, social fields on Contacts, Leads and Accounts, '
-        . 'signed change events to the SocialCRM service, and its settings page.',
+        . 'a change outbox and signed change events for the SocialCRM service, and its settings page.',
     'author' => 'SocialCRM',
     'version' => '@VERSION@',
     'published_date' => '2026-11-22',
@@ -55,6 +55,14 @@ $installdefs = array(
             'path' => 'modules/SCRM_SocialProfiles/SCRM_SocialProfile.php',
             'tab' => true,
         ),
+        // The change outbox: read and pruned by the SocialCRM service through the REST API,
+        // no screens, no tab (listed in $modInvisList), no role actions.
+        array(
+            'module' => 'SCRM_ChangeOutbox',
+            'class' => 'SCRM_OutboxChange',
+            'path' => 'modules/SCRM_ChangeOutbox/SCRM_OutboxChange.php',
+            'tab' => false,
+        ),
     ),
     'copy' => array(
         array(
@@ -64,6 +72,10 @@ $installdefs = array(
         array(
             'from' => '<basepath>/modules/SCRM_SocialProfiles',
             'to' => 'modules/SCRM_SocialProfiles',
+        ),
+        array(
+            'from' => '<basepath>/modules/SCRM_ChangeOutbox',
+            'to' => 'modules/SCRM_ChangeOutbox',
         ),
     ),
     'language' => array(

@@ -24,7 +24,8 @@ clock=None, schema_dirs=(), with_plugin=False, allow_remote=False)``
     and token expiry); ``schema_dirs`` adds module/extension JSON files (see below);
     ``with_plugin`` makes it a SuiteCRM with the SocialCRM package installed (the
     modules, custom fields and links of ``schema/socialcrm``, generated from
-    ``plugin/model.py``); without it, it is the SuiteCRM the recordings came from.
+    ``plugin/model.py``, and the change outbox its logic hooks fill: see ``outbox``);
+    without it, it is the SuiteCRM the recordings came from.
     Python-level control: ``faults`` (``configure(**settings)``, ``clear()``,
     ``snapshot()``), ``request_log`` (``entries(limit)``, ``clear()``), ``reset()``,
     ``expire_tokens()``, ``add_role(name, {module: {action: level}})``,
@@ -142,6 +143,8 @@ One JSON object per file. A *module* file::
       "relate_writes": {"account_id": "accounts"},  # writing this id re-points the link
       "feed": "CREATED_CONTACT",         # optional: Activity Stream entry on create
       "counter": "case_number",          # optional: auto-increment field
+      "admin_only": false,               # optional: non-admins are refused every action
+      "hard_delete": false,              # optional: DELETE removes the row for good
       "duration": {"start": "date_start", "end": "date_end", "hours": "duration_hours",
                    "minutes": "duration_minutes"},      # optional: computed end
       "timestamps": {"created": "date_created", "modified": "date_modified"},

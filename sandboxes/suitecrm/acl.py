@@ -12,6 +12,8 @@ How the levels surface (modelled on SuiteCRM's source, not on a recording):
 ``/meta/modules``); ``owner``/``none`` on ``view``/``list`` restrict lists to owned
 records and answer ``[SuiteCRM] [AccessDeniedException] `` for another user's record;
 ``/meta/modules`` lists only actions at level ``all`` (ACL_ALLOW_ENABLED and above).
+A module whose schema says ``admin_only`` (the package's change outbox, whose bean
+overrides ``ACLAccess``) refuses every action to non-admins, whatever their roles.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ class Actor:
 
 
 def level(actor: Actor, schema: ModuleSchema, action: str) -> str:
+    if schema.admin_only and not actor.is_admin:
+        # The bean's own ACLAccess refuses non-admins every action (AccessDeniedException);
+        # the module itself stays reachable, so nothing answers "[Not Allowed]".
+        return "all" if action == "access" else "none"
     if actor.is_admin or not schema.acl or not actor.roles:
         return "all"
     return max(

@@ -11,6 +11,7 @@ from typing import Any
 from . import acl, documents, query
 from .acl import Actor
 from .errors import ACCESS_DENIED, NOT_ALLOWED, service_error
+from .outbox import ChangeOutbox
 from .params import ListParams, RecordParams, WriteParams
 from .records import Records
 from .registry import ModuleSchema
@@ -44,6 +45,7 @@ class ModuleService:
 
     def __init__(self, records: Records) -> None:
         self.records = records
+        self.outbox = ChangeOutbox(records)  # the package's hooks (only with the package)
 
     def _find(self, schema: ModuleSchema, record_id: str) -> Row:
         row = self.records.store.get(schema.module, record_id)
@@ -107,6 +109,7 @@ class ModuleService:
         row = self.records.create(
             schema, params.attributes, record_id=params.record_id, actor=actor
         )
+        self.outbox.saved(schema, None, row, actor, params.attributes)
         return documents.document(self._data(schema, row, f"{path}/{row['id']}"))
 
     def update(self, actor: Actor, params: WriteParams, path: str) -> dict[str, Any]:
@@ -118,7 +121,9 @@ class ModuleService:
             raise service_error(ACCESS_DENIED)
         if "deleted" in params.attributes:
             ensure(actor, schema, "delete", row)
+        before = dict(row)
         self.records.update(schema, row, params.attributes, actor=actor)
+        self.outbox.saved(schema, before, row, actor, params.attributes)
         data = self._data(schema, row, f"{path}/{row['id']}")
         if row.get("deleted") == "1":
             self._as_left_by_the_save(data["attributes"], params.attributes, actor)
@@ -144,4 +149,5 @@ class ModuleService:
         if schema.module in ADMIN_ONLY_WRITES and not actor.is_admin:
             raise service_error(ACCESS_DENIED)
         self.records.delete(schema, row)
+        self.outbox.deleted(schema, row, actor)
         return documents.message(f"Record with id {row['id']} is deleted")

@@ -14,6 +14,7 @@ from plugin.model import (
     CUSTOM_FIELDS,
     MODULES,
     RELATIONSHIPS,
+    SERVICE_MODULES,
     TEMPLATE_FIELDS,
     all_fields,
     declared_fields,
@@ -134,11 +135,19 @@ def _module_file(name: str) -> dict[str, Any]:
         if rel.lhs_module == name:
             links[rel.lhs_link] = {"module": rel.rhs_module, "kind": "children",
                                    "field": rel.rhs_key}
+    counters = [f.name for f in fields if f.auto_increment]
+    service = declared in SERVICE_MODULES
     return {
         "module": declared.name,
         "object_name": declared.object_name,
         "label": declared.label_plural,
-        "module_list": True,
+        # A service module (the change outbox) has no tab: /meta/modules does not list it
+        # and /meta/fields refuses it; only administrators reach its rows, and deleting one
+        # removes it (its bean overrides ACLAccess and mark_deleted).
+        "module_list": not service,
+        "admin_only": service,
+        "hard_delete": service,
+        "counter": counters[0] if counters else "",
         "acl": True,
         "name_format": "plain",
         "fields": {f.name: field_meta(f, TEMPLATE_ORDER if f.name in from_templates
@@ -167,8 +176,8 @@ def _extension_file(core: str) -> dict[str, Any]:
 
 def sandbox_schema() -> dict[str, dict[str, Any]]:
     """File name -> JSON body of every schema file the package contributes."""
-    files = {f"{m.name}.json": _module_file(m.name) for m in MODULES}
-    own = {m.name for m in MODULES}
+    files = {f"{m.name}.json": _module_file(m.name) for m in (*MODULES, *SERVICE_MODULES)}
+    own = {m.name for m in (*MODULES, *SERVICE_MODULES)}
     cores = sorted({c.module for c in CUSTOM_FIELDS}
                    | {r.lhs_module for r in RELATIONSHIPS if r.lhs_module not in own})
     for core in cores:

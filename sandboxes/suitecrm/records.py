@@ -203,6 +203,10 @@ class Records:
         return row
 
     def delete(self, schema: ModuleSchema, row: Row) -> None:
+        if schema.hard_delete:  # a bean whose mark_deleted removes the row (the outbox)
+            self.store.rows[schema.module].pop(row["id"], None)
+            self.store.forget(schema.module, row["id"])
+            return
         row["deleted"] = "1"
         if schema.modified_field in schema.fields:
             row[schema.modified_field] = self.now()

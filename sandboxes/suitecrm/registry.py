@@ -91,6 +91,8 @@ class ModuleSchema:
     api_hidden: frozenset[str] = frozenset()
     feed: str = ""
     counter: str = ""
+    admin_only: bool = False
+    hard_delete: bool = False
     duration: Mapping[str, str] | None = None
     created_field: str = "date_entered"
     modified_field: str = "date_modified"
@@ -302,6 +304,8 @@ def _build(body: Mapping[str, Any]) -> ModuleSchema:
         }),
         feed=body.get("feed", ""),
         counter=body.get("counter", ""),
+        admin_only=bool(body.get("admin_only", False)),
+        hard_delete=bool(body.get("hard_delete", False)),
         duration=MappingProxyType(dict(body["duration"])) if body.get("duration") else None,
         created_field=timestamps.get("created", "date_entered"),
         modified_field=timestamps.get("modified", "date_modified"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-
 import click
 from redis.exceptions import RedisError
 
@@ -17,25 +14,50 @@ from workers.redis_server import RedisServerError
 def run_command() -> None:
     """Start everything and print where it listens; Ctrl-C stops it all.
 
-    Without REDIS_URL an embedded Redis (AOF in SOCIALCRM_DATA_DIR) is started; without
-    SUITECRM_URL the seeded SuiteCRM sandbox stands in for SuiteCRM.
+    Redis (embedded, AOF in SOCIALCRM_DATA_DIR, without REDIS_URL), the HTTP API under
+    gunicorn, SOCIALCRM_WORKERS worker processes and the scheduler; without SUITECRM_URL
+    the seeded sandboxes stand in for SuiteCRM, Facebook and LinkedIn, and a short demo
+    scenario plays so records appear in SuiteCRM.
     """
-    from socialcrm.stack import StartupError, start_system  # on use: keeps --help fast
+    # On use: keeps --help fast.
+    from socialcrm.stack import StartupError, start_system
+    from socialcrm.supervisor import supervise, wait_for_api
 
     settings = command_settings()
     try:
         system = start_system(settings)
     except (StartupError, ConnectorError, RedisError, RedisServerError, OSError) as exc:
         raise click.ClickException(f"start-up failed: {exc}") from None
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     with system:
+        resolved = system.resolved
         mode = "demo" if system.settings.demo_mode else "connected"
         click.echo(f"SocialCRM is running ({mode} mode)")
+        api = f"http://{resolved.api_host}:{resolved.api_port}"
         for endpoint in system.endpoints:
             note = f"  ({endpoint.note})" if endpoint.note else ""
             click.echo(f"  {endpoint.name + ':':10} {endpoint.url}{note}")
-        click.echo("Press Ctrl-C to stop.")
-        stop.wait()
+        click.echo(f"  {'API:':10} {api}  (webhooks at {api}/webhooks/facebook, "
+                   "/webhooks/linkedin, /webhooks/suitecrm)")
+        click.echo(f"  {'Workers:':10} {resolved.worker_processes} processes and a scheduler")
+        demo_services = system.demo
+        hint = None if system.settings.redis_url else (
+            f"In another terminal: export REDIS_URL={system.redis_url}, then "
+            "`socialcrm jobs list` shows the queues.")
+
+        def when_started() -> None:
+            # Said once the API answers: by then every child runs and a Ctrl-C stops all.
+            if not wait_for_api(resolved):
+                click.echo(f"the API at {api} did not answer /health; see its log lines")
+                return
+            if hint:
+                click.echo(hint)
+            click.echo("Press Ctrl-C to stop.")
+            if demo_services is not None:
+                from socialcrm import demo_scenario
+
+                demo_scenario.play(demo_services, resolved, click.echo)
+
+        code = supervise(resolved, when_started=when_started)
         click.echo("stopping...")
+    if code not in (0, 130, 143):  # Ctrl-C or SIGTERM is a clean stop
+        raise SystemExit(code)

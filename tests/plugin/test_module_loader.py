@@ -20,6 +20,8 @@ ACL_ACTIONS = ["access", "view", "list", "edit", "delete", "import", "export", "
 SETTINGS = {"socialcrm_service_url": "https://svc.example.com",
             "socialcrm_shared_secret": "b64:eA=="}
 INSTALL = {"op": "install"}
+# Every table the package creates: the modules for people and the change outbox.
+TABLES = [m.table for m in (*model.MODULES, *model.SERVICE_MODULES)]
 KEEP_TABLES = {"op": "uninstall", "remove_tables": False}
 REMOVE_TABLES = {"op": "uninstall", "remove_tables": True}
 
@@ -84,7 +86,10 @@ def test_the_installer_writes_exactly_the_partial_vardefs_the_checker_lists(
 
 
 def test_first_install_creates_tables_and_role_actions(installed: dict[str, Any]) -> None:
-    assert sorted(installed["tables"]) == sorted(m.table for m in model.MODULES)
+    """Role actions for the modules people use; none for the change outbox, which only
+    administrators reach (its bean does not implement 'ACL')."""
+    assert sorted(installed["tables"]) == sorted(TABLES)
+    assert "scrm_change_outbox" in installed["tables"]
     assert installed["acl"] == {m.name: ACL_ACTIONS for m in model.MODULES}
     assert installed["repaired"] == [], "tables that do not exist yet are created, not repaired"
 
@@ -93,14 +98,14 @@ def test_an_install_over_kept_tables_brings_them_to_the_new_definitions(
         php: PhpRunner, tmp_path: Path) -> None:
     """ModuleInstaller never alters an existing table; the post_execute script repairs it."""
     _, _, reinstalled = run(php, tmp_path, [INSTALL, KEEP_TABLES, INSTALL])
-    assert reinstalled["repaired"] == [m.table for m in model.MODULES]
+    assert reinstalled["repaired"] == TABLES
 
 
 def test_reinstall_after_keeping_tables_gives_roles_their_actions_back(
         php: PhpRunner, tmp_path: Path) -> None:
     _, uninstalled, reinstalled = run(php, tmp_path, [INSTALL, KEEP_TABLES, INSTALL])
     assert uninstalled["acl"] == {}, "SuiteCRM removes the actions on every uninstall"
-    assert sorted(uninstalled["tables"]) == sorted(m.table for m in model.MODULES)
+    assert sorted(uninstalled["tables"]) == sorted(TABLES)
     assert reinstalled["acl"] == {m.name: ACL_ACTIONS for m in model.MODULES}
 
 
@@ -113,7 +118,7 @@ def test_reinstall_without_the_post_execute_script_would_lock_users_out(
     marker = "'post_execute' => array(\n        '<basepath>/scripts/post_execute.php',\n    ),\n"
     assert marker in manifest
     (package / "manifest.php").write_text(manifest.replace(marker, ""))
-    for module in ("SCRM_SocialInteractions", "SCRM_SocialProfiles"):
+    for module in ("SCRM_SocialInteractions", "SCRM_SocialProfiles", "SCRM_ChangeOutbox"):
         (package / "modules").mkdir(exist_ok=True)
         (package / "modules" / module).symlink_to(PACKAGE_DIR / "modules" / module)
     (package / "scripts").symlink_to(PACKAGE_DIR / "scripts")

@@ -49,7 +49,7 @@ def test_package_fields_are_served_as_v8_prunes_the_php_vardefs(php_package):
     SuiteCRM's /meta/fields derives from that vardef (integers stay integers, "7,4" a
     string, a link's source before its relationship)."""
     generated = sandbox_schema()
-    for package_module in model.MODULES:
+    for package_module in (*model.MODULES, *model.SERVICE_MODULES):
         served = generated[f"{package_module.name}.json"]["fields"]
         php = php_package["modules"][package_module.name]["vardefs"]["fields"]
         for name, definition in php.items():

@@ -32,7 +32,8 @@ def connected(url: str, **more: str) -> dict[str, str]:
     """Connected mode on ``url`` with every planted secret set and DEBUG logging."""
     settings = {"SUITECRM_URL": url, "SUITECRM_CLIENT_ID": "planted-sync",
                 "SUITECRM_PASSWORD_CLIENT_ID": DEMO_MOBILE_CLIENT[0],
-                "SOCIALCRM_LOG_LEVEL": "DEBUG", **PLANTED}
+                "SOCIALCRM_LOG_LEVEL": "DEBUG", "SOCIALCRM_API_PORT": str(free_port()),
+                **PLANTED}
     return child_env(**{**settings, **more})
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+from rq.job import Job
 from werkzeug.serving import make_server
 
 from mobile_api.app import create_app
@@ -41,13 +42,23 @@ class Service:
     def job_ids(self) -> list[str]:
         return list(queue(self.redis, "webhooks").job_ids)
 
+    def functions_run(self) -> list[str]:
+        """The functions of every job the webhooks queue was given: finished, failed,
+        waiting for a retry (a job that needs a runtime fails in this bare worker) or
+        still queued; in no order."""
+        webhooks = queue(self.redis, "webhooks")
+        ids = [*webhooks.finished_job_registry.get_job_ids(),
+               *webhooks.failed_job_registry.get_job_ids(),
+               *webhooks.scheduled_job_registry.get_job_ids(), *webhooks.job_ids]
+        return [job.func_name for job in Job.fetch_many(ids, connection=self.redis) if job]
+
     def run_worker(self) -> None:
         """One real `rq worker --burst` process that drains the webhooks queue."""
         rq = Path(sys.executable).parent / "rq"
         try:
             done = subprocess.run(
                 [str(rq), "worker", "--burst", "--url", self.redis_url, "--verbose",
-                 "--worker-class", "rq.worker.SimpleWorker", queue_name("webhooks")],
+                 "--worker-class", "workers.worker.QuickExitWorker", queue_name("webhooks")],
                 cwd=ROOT, capture_output=True, text=True, timeout=20)
         except subprocess.TimeoutExpired as exc:
             raise AssertionError(f"worker hung: {exc.stdout!r} {exc.stderr!r}") from None

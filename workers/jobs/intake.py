@@ -10,6 +10,11 @@ Safe to run twice: the appends and the ``processed`` mark happen in one MULTI/EX
 by WATCH on the delivery, so a retried or duplicated run appends nothing more. Events also
 carry ``event_id``, so downstream rules can drop what a different delivery repeated
 (LinkedIn may batch the same notification differently).
+
+Each Facebook or LinkedIn event the sync writes also gets its own ingest job
+(``workers.jobs.ingest``) on the ``webhooks`` queue, queued *before* the delivery is marked
+processed: a run that dies in between is retried and queues nothing twice (the ingest job
+id is derived from the event), while the reverse order could lose an event for good.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import redis
+from redis.client import Pipeline
 from rq import get_current_job
 
 from connectors.facebook.webhooks import parse_events
@@ -27,17 +33,13 @@ from connectors.linkedin.webhooks import parse_notifications
 from connectors.social import WebhookEvent
 from plugin.crm_events import CrmEvent, parse_notice
 from workers import deliveries
-from workers.deliveries import Delivery, Source
+from workers.deliveries import Delivery
+from workers.jobs import ingest, outbox
+from workers.streams import STREAM_MAXLEN, stream_key
 
 log = logging.getLogger(__name__)
 
-STREAM_PREFIX = "socialcrm:events:"
-STREAM_MAXLEN = 100_000  # approximate cap: the sync rules read far faster than this fills
 FUNCTION = "workers.jobs.intake.take_in"  # the dotted path the receivers enqueue
-
-
-def stream_key(source: Source) -> str:
-    return STREAM_PREFIX + source
 
 
 def take_in(delivery_id: str) -> int:
@@ -59,7 +61,11 @@ def take_in_with(client: redis.Redis, delivery_id: str) -> int:
             return 0
         if delivery.processed:
             return 0
+        if delivery.source == "suitecrm":
+            return _wake_outbox_drain(client, pipe, key)
         items = events_of(delivery)
+        for item in items:
+            ingest.enqueue_event(client, item, purpose="webhooks")
         pipe.multi()
         for item in items:
             pipe.xadd(stream_key(delivery.source),
@@ -68,6 +74,18 @@ def take_in_with(client: redis.Redis, delivery_id: str) -> int:
         pipe.hset(key, "processed", "1")
         pipe.execute()  # WatchError if another run got there first: RQ retries, then no-op
     return len(items)
+
+
+def _wake_outbox_drain(client: redis.Redis, pipe: Pipeline, key: str) -> int:
+    """A SuiteCRM notice is a wake-up call: the outbox in SuiteCRM's own database is the
+    record of what changed (every change, in order, deletes included, even those of a
+    mass update that sent one notice or none), so the notice adds nothing to the stream;
+    it makes the drain run now rather than at its next periodic turn."""
+    pipe.multi()
+    pipe.hset(key, "processed", "1")
+    pipe.execute()
+    outbox.request_drain(client)
+    return 0
 
 
 def events_of(delivery: Delivery) -> list[dict[str, Any]]:

@@ -6,8 +6,9 @@ if (!defined('sugarEntry') || !sugarEntry) {
  * Runs during every install of SocialCRM (ModuleInstaller::post_execute), after the package's
  * files are in place and before the tables are created.
  *
- * 1. Role actions. SugarBean::create_tables adds a module's role actions (access, view, list,
- *    edit, delete, import, export, mass update) only when it creates the module's table. An
+ * 1. Role actions of the two modules for people (the change outbox has none).
+ *    SugarBean::create_tables adds a module's role actions (access, view, list, edit, delete,
+ *    import, export, mass update) only when it creates the module's table. An
  *    uninstall always removes those actions, also when the admin keeps the tables; a later
  *    install then finds the tables, skips them, and without the actions SuiteCRM denies the
  *    modules to every non-administrator. ACLAction::addActions adds only the actions that are
@@ -29,14 +30,19 @@ if (!defined('sugarEntry') || !sugarEntry) {
 if (!class_exists('ACLAction')) {
     require_once 'modules/ACLActions/ACLAction.php';
 }
+// module => [object, table, role actions?, URL fields]; the change outbox has no role actions
+// (only administrators reach it, see SCRM_OutboxChange).
 $scrmBeans = array(
-    'SCRM_SocialInteractions' => array('SCRM_SocialInteraction', array('permalink', 'author_profile_url')),
-    'SCRM_SocialProfiles' => array('SCRM_SocialProfile', array('profile_url')),
+    'SCRM_SocialInteractions' => array('SCRM_SocialInteraction', 'scrm_socialinteractions', true,
+        array('permalink', 'author_profile_url')),
+    'SCRM_SocialProfiles' => array('SCRM_SocialProfile', 'scrm_socialprofiles', true, array('profile_url')),
+    'SCRM_ChangeOutbox' => array('SCRM_OutboxChange', 'scrm_change_outbox', false, array()),
 );
 foreach ($scrmBeans as $scrmModule => $scrmSpec) {
-    ACLAction::addActions($scrmModule, 'module');
-    list($scrmObject, $scrmUrlFields) = $scrmSpec;
-    $scrmTable = strtolower($scrmModule);
+    list($scrmObject, $scrmTable, $scrmActions, $scrmUrlFields) = $scrmSpec;
+    if ($scrmActions) {
+        ACLAction::addActions($scrmModule, 'module');
+    }
     if (!isset($GLOBALS['db']) || !$GLOBALS['db']->tableExists($scrmTable)) {
         continue;
     }
@@ -49,7 +55,8 @@ foreach ($scrmBeans as $scrmModule => $scrmSpec) {
         $GLOBALS['db']->query("UPDATE $scrmTable SET $scrmField = NULL WHERE $scrmField IN ('http://', 'https://')");
     }
 }
-unset($scrmBeans, $scrmModule, $scrmSpec, $scrmObject, $scrmUrlFields, $scrmTable, $scrmBean, $scrmField);
+unset($scrmBeans, $scrmModule, $scrmSpec, $scrmObject, $scrmTable, $scrmActions, $scrmUrlFields, $scrmBean,
+    $scrmField);
 
 if (isset($GLOBALS['db']) && isset($this) && !empty($this->base_dir) && is_file($this->base_dir . '/manifest.php')) {
     $manifest = array();

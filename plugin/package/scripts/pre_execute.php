@@ -15,7 +15,7 @@ if (!defined('sugarEntry') || !sugarEntry) {
  * a module folder once it holds no file. (SuiteCRM's package scanner allows is_file and unlink
  * when exempted, not rmdir.)
  */
-foreach (array('modules/SCRM_SocialInteractions', 'modules/SCRM_SocialProfiles') as $scrmDir) {
+foreach (array('modules/SCRM_SocialInteractions', 'modules/SCRM_SocialProfiles', 'modules/SCRM_ChangeOutbox') as $scrmDir) {
     foreach (findAllFiles($scrmDir, array()) as $scrmFile) {
         if (is_file($scrmFile)) {
             unlink($scrmFile);

@@ -51,6 +51,20 @@ const EXTENSION_SECTIONS = array(
 );
 const OTHER_SECTIONS = array('id', 'beans', 'copy', 'language', 'custom_fields', 'pre_execute', 'post_execute', 'post_uninstall');
 
+/** include/SugarObjects/templates/basic/Basic.php, as far as the package's beans need it. */
+#[\AllowDynamicProperties]
+class Basic extends SugarBean
+{
+}
+
+/** Whether the bean class asks for SuiteCRM's role actions (SugarBean::create_tables adds them). */
+function bean_implements_acl($file, $class)
+{
+    require_once $file;
+    $bean = new $class();
+    return $bean->bean_implements('ACL');
+}
+
 $findings = array();
 function finding($text)
 {
@@ -217,6 +231,8 @@ foreach ($installdefs['beans'] as $bean) {
     }
     $modules[$module] = array(
         'class' => $object,
+        'tab' => !empty($bean['tab']),
+        'acl' => bean_implements_acl($copied[$bean['path']], $object),
         'fields' => $dictionary[$object]['fields'],
         'relationships' => isset($dictionary[$object]['relationships']) ? $dictionary[$object]['relationships'] : array(),
         'indices' => isset($dictionary[$object]['indices']) ? $dictionary[$object]['indices'] : array(),
@@ -277,7 +293,13 @@ foreach (array('pre_execute', 'post_execute', 'post_uninstall') as $section) {
 }
 // DynamicField::addFieldObject -> saveExtendedAttributes -> writeVardefExtension
 require_once 'modules/SCRM_SocialInteractions/lib/SCRM_Config.php';
-$written_rows = array('fields_meta_data' => array(), 'acl_actions' => array_keys($modules), 'config' => array(SCRM_Config::CATEGORY));
+$aclModules = array();
+foreach ($modules as $module => $info) {
+    if ($info['acl']) {
+        $aclModules[] = $module;
+    }
+}
+$written_rows = array('fields_meta_data' => array(), 'acl_actions' => $aclModules, 'config' => array(SCRM_Config::CATEGORY));
 foreach (isset($installdefs['custom_fields']) ? $installdefs['custom_fields'] : array() as $field) {
     $targets[] = "custom/Extension/modules/{$field['module']}/Ext/Vardefs/_override_sugarfield_{$field['name']}.php";
     $written_rows['fields_meta_data'][] = $field['module'] . $field['name'];

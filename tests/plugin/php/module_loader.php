@@ -5,8 +5,9 @@
  * SuiteCRM root directory:
  *
  * install()    ... post_execute scripts, then install_beans (SugarBean::create_tables: a
- *              missing table is created and ACLAction::addActions runs for it; an existing one
- *              is left alone), then install_custom_fields (dynamic_field_model.php).
+ *              missing table is created and, when the bean implements 'ACL',
+ *              ACLAction::addActions runs for it; an existing one is left alone), then
+ *              install_custom_fields (dynamic_field_model.php).
  * uninstall()  uninstall_beans (tables dropped only with "Remove Tables"), ... post_uninstall
  *              scripts, then uninstall_custom_fields (only with "Remove Tables":
  *              DynamicField::deleteField drops the row, the column and sugarfield_<name>.php),
@@ -51,13 +52,35 @@ function findAllFiles($dir, $files)
 /** BeanFactory::newBean for the package's modules: a bean that knows its table. */
 final class BeanFactory
 {
+    /** @var array<string,string> module => table, from the installed package's vardefs */
+    public static $tables = array();
+
     public static function newBean($module)
     {
         $bean = new SugarBean();
         $bean->module_dir = $module;
-        $bean->table_name = strtolower($module);
+        $bean->table_name = self::$tables[$module];
         return $bean;
     }
+}
+
+/** include/SugarObjects/templates/basic/Basic.php, as far as the package's beans need it. */
+#[\AllowDynamicProperties]
+class Basic extends SugarBean
+{
+}
+
+/** SugarBean::create_tables adds role actions for a bean that implements 'ACL'. */
+function scrm_model_implements_acl($package, array $bean)
+{
+    $previous = set_include_path($package);
+    try {
+        require_once "$package/{$bean['path']}";
+    } finally {
+        set_include_path($previous);
+    }
+    $object = new $bean['class']();
+    return $object->bean_implements('ACL');
 }
 
 /** modules/ACLActions/actiondefs.php: the actions of a 'module' category. */
@@ -157,6 +180,9 @@ function scrm_model_table($package, array $bean)
 function scrm_model_install($package)
 {
     $installdefs = scrm_model_manifest($package);
+    foreach ($installdefs['beans'] as $bean) {
+        BeanFactory::$tables[$bean['module']] = scrm_model_table($package, $bean);
+    }
     scrm_model_run_scripts($package, $installdefs, 'pre_execute');
     scrm_model_run_scripts($package, $installdefs, 'post_execute');
     foreach ($installdefs['beans'] as $bean) {
@@ -164,7 +190,9 @@ function scrm_model_install($package)
         $table = scrm_model_table($package, $bean);
         if (!isset(ScrmModelState::$tables[$table])) {
             ScrmModelState::$tables[$table] = true;
-            ACLAction::addActions($bean['module']);  // the package's beans implement 'ACL'
+            if (scrm_model_implements_acl($package, $bean)) {
+                ACLAction::addActions($bean['module']);
+            }
         }
     }
     foreach (isset($installdefs['custom_fields']) ? $installdefs['custom_fields'] : array() as $entry) {

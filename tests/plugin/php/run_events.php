@@ -7,7 +7,10 @@
  *
  * stdin: {"package": dir, "settings": {...}, "settings_failure": str|null, "http": {...}|null,
  *         "current_user_id": str|null, "sapi": str|null, "blowfish_key": str|null,
- *         "steps": [...]} (see the tests for the step shapes). "sapi" makes the notifier believe
+ *         "db": "accepts"|"refuses"|"throws"|null, "steps": [...]} (see the tests for the step
+ *         shapes). "db" puts a database in $GLOBALS['db'] for the change outbox: it records each
+ *         DBManager::insertParams call ("inserts"), or refuses it (false), or throws; the
+ *         outbox's vardefs are loaded from the package as VardefManager::loadVardef would. "sapi" makes the notifier believe
  *         it runs under that PHP server API (this CLI has no fastcgi_finish_request, so any
  *         server API but cli sends in-request); "blowfish_key" see stubs.php. The output has
  *         the settings table at the end and every write to it ("writes").
@@ -27,6 +30,56 @@ if (!empty($scenario['current_user_id'])) {
     $GLOBALS['current_user'] = (object) array('id' => $scenario['current_user_id']);
 }
 
+/** include/SugarObjects/VardefManager.php, as far as SCRM_OutboxWriter uses it. */
+final class VardefManager
+{
+    public static $loaded = array();
+
+    public static function loadVardef($module, $object)
+    {
+        global $dictionary;
+        self::$loaded[] = $module;
+        include "modules/$module/vardefs.php";
+    }
+
+    public static function createVardef($module, $object, $templates)
+    {
+    }
+}
+
+/** The database as SCRM_OutboxWriter reaches it: DBManager::insertParams. */
+final class ScrmTestDb
+{
+    public static $inserts = array();
+    private $mode;
+
+    public function __construct($mode)
+    {
+        $this->mode = $mode;
+    }
+
+    public function insertParams($table, $fieldDefs, $data, $fieldMap = null, $execute = true)
+    {
+        if ($this->mode === 'throws') {
+            throw new RuntimeException('MySQL server has gone away');
+        }
+        if ($this->mode === 'refuses') {
+            return false;
+        }
+        $auto = array();
+        foreach ($fieldDefs as $name => $def) {
+            if (!empty($def['auto_increment'])) {
+                $auto[] = $name;
+            }
+        }
+        self::$inserts[] = array('table' => $table, 'data' => $data, 'auto_increment' => $auto);
+        return true;
+    }
+}
+if (!empty($scenario['db'])) {
+    $GLOBALS['db'] = new ScrmTestDb($scenario['db']);
+}
+
 $hook_array = array();
 require 'extensions/logichooks/scrm_change_events.php';
 require_once 'modules/SCRM_SocialInteractions/lib/SCRM_ChangeNotifier.php';
@@ -43,6 +96,8 @@ register_shutdown_function(function () use (&$results) {
             'table' => (object) Administration::$table,
             'writes' => Administration::$writes,
             'blowfish_key_types' => array_values(array_unique($GLOBALS['scrm_test_blowfish_types'])),
+            'inserts' => ScrmTestDb::$inserts,
+            'vardefs_loaded' => VardefManager::$loaded,
         ));
     });
 });

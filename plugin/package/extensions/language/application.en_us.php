@@ -4,6 +4,9 @@ $app_list_strings['moduleList']['SCRM_SocialInteractions'] = 'Social Interaction
 $app_list_strings['moduleList']['SCRM_SocialProfiles'] = 'Social Profiles';
 $app_list_strings['moduleListSingular']['SCRM_SocialInteractions'] = 'Social Interaction';
 $app_list_strings['moduleListSingular']['SCRM_SocialProfiles'] = 'Social Profile';
+// The change outbox the SocialCRM service drains: no tab, administrators only.
+$app_list_strings['moduleList']['SCRM_ChangeOutbox'] = 'Change Outbox';
+$app_list_strings['moduleListSingular']['SCRM_ChangeOutbox'] = 'Change Outbox Entry';
 
 $app_list_strings['scrm_network_list'] = array(
     'facebook' => 'Facebook',

@@ -8,3 +8,7 @@ $module_name_map['SCRM_SocialProfiles'] = array(
     'frontend' => 'scrm-social-profiles',
     'core' => 'SCRM_SocialProfiles',
 );
+$module_name_map['SCRM_ChangeOutbox'] = array(
+    'frontend' => 'scrm-change-outbox',
+    'core' => 'SCRM_ChangeOutbox',
+);

@@ -81,6 +81,12 @@ class SCRM_SocialInteraction extends Basic
         return parent::save($check_notify);
     }
 
+    /** Links to a record being deleted are cleared, not "removed" (SCRM_RecordRules::goneLinks). */
+    public function save_relationship_changes($is_update, $exclude = array())
+    {
+        return parent::save_relationship_changes($is_update, SCRM_RecordRules::goneLinks($this, $exclude));
+    }
+
     /**
      * SugarBean::save and saveFields call this to bring values into database format: the
      * package's rules go around SuiteCRM's own conversion, so they hold for every save path.

@@ -60,6 +60,12 @@ class SCRM_SocialProfile extends Basic
         return parent::save($check_notify);
     }
 
+    /** Links to a record being deleted are cleared, not "removed" (SCRM_RecordRules::goneLinks). */
+    public function save_relationship_changes($is_update, $exclude = array())
+    {
+        return parent::save_relationship_changes($is_update, SCRM_RecordRules::goneLinks($this, $exclude));
+    }
+
     /** Called by every save path before values are stored (see SCRM_SocialInteraction). */
     public function fixUpFormatting()
     {

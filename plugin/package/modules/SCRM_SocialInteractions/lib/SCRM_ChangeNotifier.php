@@ -6,9 +6,14 @@ if (!defined('sugarEntry') || !sugarEntry) {
 require_once __DIR__ . '/SCRM_Config.php';
 require_once __DIR__ . '/SCRM_Http.php';
 require_once __DIR__ . '/SCRM_ChangeEvent.php';
+require_once __DIR__ . '/SCRM_OutboxWriter.php';
 
 /**
- * Queues and sends the signed change notices (SCRM_ChangeEvent) behind SocialCRM's logic hooks.
+ * Queues and sends the signed change notices (SCRM_ChangeEvent) behind SocialCRM's logic hooks,
+ * and appends every change to the change outbox (SCRM_OutboxWriter) first.
+ *
+ * The outbox row is the record of the change: one INSERT inside the save, drained in order by
+ * the service. The notice only wakes the service up so that it drains at once.
  *
  * The hook methods only queue an event (record ids and changed field names, never field
  * values). The queue is sent once per request by a shutdown function, as one notice carrying
@@ -52,7 +57,8 @@ class SCRM_ChangeNotifier
     public function afterSave($bean, $event = '', $arguments = array())
     {
         try {
-            self::queue($bean, self::isNewRecord($bean) ? 'create' : 'update');
+            self::queue($bean, self::isDeletedBySave($bean) ? 'delete'
+                : (self::isNewRecord($bean) ? 'create' : 'update'));
         } catch (\Throwable $error) {
             self::internalError($error);
         }
@@ -100,11 +106,28 @@ class SCRM_ChangeNotifier
         return !empty($bean->new_with_id) || empty($bean->fetched_row);
     }
 
+    /**
+     * A save that sets deleted = 1 (V8's PATCH with "deleted": 1 does, without mark_deleted and
+     * its delete hooks) deletes the record.
+     */
+    public static function isDeletedBySave($bean)
+    {
+        $was = is_array($bean->fetched_row) && isset($bean->fetched_row['deleted'])
+            ? $bean->fetched_row['deleted'] : 0;
+        return self::truthy(isset($bean->deleted) ? $bean->deleted : 0) && !self::truthy($was);
+    }
+
+    private static function truthy($value)
+    {
+        return in_array(strtolower(trim((string) $value)), array('1', 'true', 'on', 'yes'), true);
+    }
+
+    /**
+     * Append the change to the outbox, then queue its event for this request's notice (when the
+     * service is configured). A save that changed nothing is neither.
+     */
     public static function queue($bean, $action)
     {
-        if (self::config() === null) {
-            return;
-        }
         $assigned = null;
         $key = self::key($bean);
         if ($action === 'delete' && $key !== null && isset(self::$assignedBeforeDelete[$key])) {
@@ -117,6 +140,10 @@ class SCRM_ChangeNotifier
             return;
         }
         if ($action === 'update' && empty($event['changed_fields'])) {
+            return;
+        }
+        SCRM_OutboxWriter::append($event, isset($bean->date_modified) ? $bean->date_modified : null);
+        if (self::config() === null) {
             return;
         }
         $key = $event['module'] . '/' . $event['record_id'];

@@ -15,6 +15,9 @@ if (!defined('sugarEntry') || !sugarEntry) {
  *   the user's display format, and stores anything else as NULL without a word.
  * - A required date and time that is still empty refuses the save (SCRM_RecordRuleError), so a
  *   record is never stored without it; the V8 API answers that with an error.
+ * - A link to a record that is being deleted is cleared without SuiteCRM's relationship
+ *   "remove" (see goneLinks): deleting a Contact, Lead, Account or Case that social records
+ *   point to must succeed.
  */
 class SCRM_RecordRules
 {
@@ -69,6 +72,40 @@ class SCRM_RecordRules
                 ));
             }
         }
+    }
+
+    /**
+     * The relate fields whose previous record no longer exists, added to $exclude.
+     *
+     * Deleting a Contact (Lead, Account, Case) makes SuiteCRM clear the foreign key on every
+     * social record that points to it and save that record. The save then asks the link to
+     * "remove" the old relationship, which loads the related record, now deleted, gets false
+     * and calls a method on it: a fatal error, and the delete fails (HTTP 500 in V8, a blank
+     * page in the UI). For a one-to-many link held in our own foreign key there is nothing
+     * left to remove once the key is cleared, so such a link is simply skipped.
+     *
+     * @param string[] $exclude
+     * @return string[]
+     */
+    public static function goneLinks($bean, array $exclude)
+    {
+        $before = isset($bean->rel_fields_before_value) && is_array($bean->rel_fields_before_value)
+            ? $bean->rel_fields_before_value : array();
+        foreach ((array) $bean->field_defs as $def) {
+            if (!isset($def['type'], $def['id_name'], $def['module']) || $def['type'] !== 'relate') {
+                continue;
+            }
+            $idName = $def['id_name'];
+            $previous = isset($before[$idName]) ? (string) $before[$idName] : '';
+            if ($previous === '' || !empty($bean->$idName) || in_array($idName, $exclude, true)) {
+                continue;
+            }
+            $related = BeanFactory::getBean($def['module'], $previous);
+            if (empty($related) || empty($related->id)) {
+                $exclude[] = $idName;
+            }
+        }
+        return $exclude;
     }
 }
 

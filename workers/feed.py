@@ -1,0 +1,351 @@
+"""The feed store: each rep's timeline of feed items in Redis, newest first, bounded.
+
+Why this layout (``docs/feed.md`` draws it): a rep's phone asks for one page of its feed
+in one request, so a page must be one Redis call that needs nothing else. Each rep has a
+sorted set of item ids scored by time and a hash of those items' JSON; a page is one Lua
+script reading both. A record appears at most once in a timeline, as its latest version:
+``recs:<user>`` maps the record to the item that stands for it, so a newer version
+replaces the older one, and ``holders`` maps each record to its latest version and the
+reps holding it, so a reassigned record leaves the timeline of the rep it left, a delete
+finds every timeline at once, and a late, older version is refused (``stale``).
+
+Every change to a timeline (add, replace, trim to the bound, remove) is one script, so a
+reader never sees an item without its data or a timeline over its bound, and trimmed
+items are deleted with their index entries in the same step. A deleted record leaves a
+tombstone for a day, so a change event read before the delete cannot bring it back.
+
+While ``socialcrm feed rebuild`` builds fresh timelines under its own prefix, it is
+registered in ``rebuilds``, and every publish and remove is applied to its keys as well
+(first, then to the live keys), so nothing that happens during a rebuild is lost when it
+swaps its keys in (``workers.feed_rebuild``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, cast
+
+import redis
+
+from workers.feed_items import FeedItem
+
+PREFIX = "socialcrm:feed:"
+REBUILDS_KEY = PREFIX + "rebuilds"
+DEFAULT_MAX_ITEMS = 500
+MAX_PAGE_SIZE = 100
+TOMBSTONE_SECONDS = 24 * 3600
+_USER = re.compile(r"^\S{1,100}$")
+_CURSOR = re.compile(r"^(\d{1,15})-([0-9a-f]{24})$")
+_RETRIES = 8
+
+Outcome = Literal["published", "stale", "gone", "closed"]
+
+
+class CursorError(ValueError):
+    """The cursor was not made by :func:`timeline` (answer 400, not 500)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedKeys:
+    """The key names of one set of timelines: the live one, or a rebuild's fresh one."""
+
+    prefix: str
+    token: str = ""  # the rebuild's registration; empty for the live keys
+
+    def timeline(self, user_id: str) -> str:
+        return f"{self.prefix}tl:{user_id}"
+
+    def items(self, user_id: str) -> str:
+        return f"{self.prefix}items:{user_id}"
+
+    def records(self, user_id: str) -> str:
+        return f"{self.prefix}recs:{user_id}"
+
+    def user_keys(self, user_id: str) -> list[str]:
+        return [self.timeline(user_id), self.items(user_id), self.records(user_id)]
+
+    @property
+    def holders(self) -> str:
+        return self.prefix + "holders"
+
+    @property
+    def users(self) -> str:
+        return self.prefix + "users"
+
+
+LIVE = FeedKeys(PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a timeline; ``next_cursor`` is ``None`` on the last page."""
+
+    items: tuple[FeedItem, ...]
+    next_cursor: str | None
+
+
+def record_field(module: str, record_id: str) -> str:
+    return f"{module}/{record_id}"
+
+
+def tombstone_key(module: str, record_id: str) -> str:
+    return f"{PREFIX}gone:{record_field(module, record_id)}"
+
+
+def rebuild_keys(token: str) -> FeedKeys:
+    return FeedKeys(f"{PREFIX}rebuild:{token}:", token)
+
+
+_SPLIT = """
+local function split(text)
+  local parts = {}
+  for part in string.gmatch(text, '[^ ]+') do parts[#parts + 1] = part end
+  return parts
+end
+"""
+
+# KEYS: holders, users, tombstone, live holders (the version guard), rebuilds, then
+# (timeline, items, recs) per user, the audience first. ARGV: record field, item id,
+# score, version, JSON, bound, audience size, rebuild token ('' for live), users...
+_PUBLISH = _SPLIT + """
+local field, id, score, version, data = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local bound, n_aud, token = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local users = {}
+for i = 9, #ARGV do users[#users + 1] = ARGV[i] end
+if token ~= '' and redis.call('HEXISTS', KEYS[5], token) == 0 then return 'closed' end
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'gone' end
+for _, key in ipairs({KEYS[4], KEYS[1]}) do
+  local latest = redis.call('HGET', key, field)
+  if latest and split(latest)[1] > version then return 'stale' end
+end
+local entry = redis.call('HGET', KEYS[1], field)
+if entry then
+  local known = {}
+  for _, u in ipairs(users) do known[u] = true end
+  local parts = split(entry)
+  for i = 2, #parts do if not known[parts[i]] then return 'retry' end end
+end
+local function forget_holder(f, user)
+  local e = redis.call('HGET', KEYS[1], f)
+  if not e then return end
+  local parts, kept = split(e), {}
+  kept[1] = parts[1]
+  for i = 2, #parts do if parts[i] ~= user then kept[#kept + 1] = parts[i] end end
+  if #kept == 1 then redis.call('HDEL', KEYS[1], f)
+  else redis.call('HSET', KEYS[1], f, table.concat(kept, ' ')) end
+end
+for i, user in ipairs(users) do
+  local tl, items, recs = KEYS[3 + 3 * i], KEYS[4 + 3 * i], KEYS[5 + 3 * i]
+  local held = redis.call('HGET', recs, field)
+  if held then
+    local old = split(held)[2]
+    if i > n_aud or old ~= id then
+      redis.call('ZREM', tl, old)
+      redis.call('HDEL', items, old)
+      redis.call('HDEL', recs, field)
+    end
+  end
+  if i <= n_aud then
+    redis.call('ZADD', tl, score, id)
+    redis.call('HSET', items, id, data)
+    redis.call('HSET', recs, field, version .. ' ' .. id)
+    redis.call('SADD', KEYS[2], user)
+    local excess = redis.call('ZCARD', tl) - bound
+    if excess > 0 then
+      local dropped = redis.call('ZRANGE', tl, 0, excess - 1)
+      redis.call('ZREMRANGEBYRANK', tl, 0, excess - 1)
+      for _, gone in ipairs(dropped) do
+        local json = redis.call('HGET', items, gone)
+        redis.call('HDEL', items, gone)
+        if json then
+          local item = cjson.decode(json)
+          local f = item['module'] .. '/' .. item['record_id']
+          redis.call('HDEL', recs, f)
+          if f ~= field then forget_holder(f, user) end
+        end
+      end
+    end
+  end
+end
+local holders = {version}
+for i = 1, n_aud do
+  if redis.call('HEXISTS', KEYS[5 + 3 * i], field) == 1 then holders[#holders + 1] = users[i] end
+end
+if #holders == 1 then redis.call('HDEL', KEYS[1], field)
+else redis.call('HSET', KEYS[1], field, table.concat(holders, ' ')) end
+return 'published'
+"""
+
+# KEYS: holders, rebuilds, then (timeline, items, recs) per holder.
+# ARGV: record field, rebuild token, holders...
+_REMOVE = _SPLIT + """
+local field, token = ARGV[1], ARGV[2]
+if token ~= '' and redis.call('HEXISTS', KEYS[2], token) == 0 then return -1 end
+local entry = redis.call('HGET', KEYS[1], field)
+if entry then
+  local known = {}
+  for i = 3, #ARGV do known[ARGV[i]] = true end
+  local parts = split(entry)
+  for i = 2, #parts do if not known[parts[i]] then return -2 end end
+end
+local removed = 0
+for i = 3, #ARGV do
+  local base = (i - 3) * 3
+  local held = redis.call('HGET', KEYS[base + 5], field)
+  if held then
+    local id = split(held)[2]
+    redis.call('ZREM', KEYS[base + 3], id)
+    redis.call('HDEL', KEYS[base + 4], id)
+    redis.call('HDEL', KEYS[base + 5], field)
+    removed = removed + 1
+  end
+end
+redis.call('HDEL', KEYS[1], field)
+return removed
+"""
+
+# KEYS: timeline, items. ARGV: how many, cursor score ('' for the top), cursor item id.
+# Order: score descending, then item id descending (Redis' own order, reversed).
+_PAGE = """
+local want, score, after = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local out = {}
+local function emit(id, at)
+  local data = redis.call('HGET', KEYS[2], id)
+  if data then out[#out + 1] = id; out[#out + 1] = at; out[#out + 1] = data end
+end
+if score == '' then
+  local rows = redis.call('ZREVRANGE', KEYS[1], 0, want - 1, 'WITHSCORES')
+  for i = 1, #rows, 2 do emit(rows[i], rows[i + 1]) end
+  return out
+end
+local same = redis.call('ZRANGEBYSCORE', KEYS[1], score, score)
+for i = #same, 1, -1 do
+  if #out / 3 >= want then return out end
+  if same[i] < after then emit(same[i], score) end
+end
+local need = want - #out / 3
+if need > 0 then
+  local rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. score, '-inf',
+                          'WITHSCORES', 'LIMIT', 0, need)
+  for i = 1, #rows, 2 do emit(rows[i], rows[i + 1]) end
+end
+return out
+"""
+
+
+def publish(client: redis.Redis, item: FeedItem, user_ids: Iterable[str], *,
+            max_items: int = DEFAULT_MAX_ITEMS) -> Outcome:
+    """Put ``item`` in the timelines of ``user_ids`` (and take the record out of the
+    timelines of reps it no longer concerns). ``stale`` when a newer version of the record
+    is there already, ``gone`` when the record was deleted."""
+    users = _valid_users(user_ids)
+    for keys, scope in active_rebuilds(client):  # rebuilds first: see the module docstring
+        publish_to(client, keys, item, [u for u in users if scope in (None, u)],
+                   max_items=max_items)
+    return publish_to(client, LIVE, item, users, max_items=max_items)
+
+
+def publish_to(client: redis.Redis, keys: FeedKeys, item: FeedItem, users: list[str], *,
+               max_items: int = DEFAULT_MAX_ITEMS) -> Outcome:
+    """:func:`publish` into one set of keys (the live ones or a rebuild's)."""
+    if max_items < 1:
+        raise ValueError("a timeline holds at least one item")
+    field = record_field(item.module, item.record_id)
+    script = client.register_script(_PUBLISH)
+    for _ in range(_RETRIES):  # 'retry': the holders changed between reading and writing
+        holders = _holders(client, keys, field)
+        everyone = users + [u for u in holders if u not in users]
+        answer = script(
+            keys=[keys.holders, keys.users, tombstone_key(item.module, item.record_id),
+                  LIVE.holders, REBUILDS_KEY,
+                  *(key for user in everyone for key in keys.user_keys(user))],
+            args=[field, item.id, item.score, item.version, item.to_json(), max_items,
+                  len(users), keys.token, *everyone])
+        outcome = _text(answer)
+        if outcome != "retry":
+            return cast(Outcome, outcome)
+    raise RuntimeError(f"the holders of {field} kept changing; publish gave up")
+
+
+def remove(client: redis.Redis, module: str, record_id: str) -> int:
+    """Take a deleted record out of every timeline; the number of live timelines it left.
+    A tombstone keeps late events about it out for a day."""
+    client.set(tombstone_key(module, record_id), b"1", ex=TOMBSTONE_SECONDS)
+    for keys, _scope in active_rebuilds(client):
+        remove_from(client, keys, module, record_id)
+    return remove_from(client, LIVE, module, record_id)
+
+
+def remove_from(client: redis.Redis, keys: FeedKeys, module: str, record_id: str) -> int:
+    field = record_field(module, record_id)
+    script = client.register_script(_REMOVE)
+    for _ in range(_RETRIES):
+        holders = _holders(client, keys, field)
+        answer = int(script(
+            keys=[keys.holders, REBUILDS_KEY,
+                  *(key for user in holders for key in keys.user_keys(user))],
+            args=[field, keys.token, *holders]))
+        if answer != -2:
+            return max(answer, 0)
+    raise RuntimeError(f"the holders of {field} kept changing; remove gave up")
+
+
+def timeline(client: redis.Redis, user_id: str, limit: int = 20,
+             before_cursor: str | None = None) -> Page:
+    """A page of ``user_id``'s feed, newest first, after ``before_cursor`` (a page's
+    ``next_cursor``). Items with equal times keep one order, so paging never repeats or
+    skips one, even when newer items arrive between pages."""
+    (user,) = _valid_users([user_id])
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"a page holds 1 to {MAX_PAGE_SIZE} items")
+    score, after = ("", "") if before_cursor is None else _parse_cursor(before_cursor)
+    rows = client.register_script(_PAGE)(
+        keys=[LIVE.timeline(user), LIVE.items(user)], args=[limit + 1, score, after])
+    triples = [(_text(rows[i]), int(float(_text(rows[i + 1]))), rows[i + 2])
+               for i in range(0, len(rows), 3)]
+    shown = triples[:limit]
+    items = tuple(FeedItem.from_json(data) for _id, _score, data in shown)
+    more = len(triples) > limit
+    return Page(items, f"{shown[-1][1]}-{shown[-1][0]}" if more else None)
+
+
+def active_rebuilds(client: redis.Redis) -> list[tuple[FeedKeys, str | None]]:
+    """The rebuilds under way: their keys and scope (one user id, or ``None`` for all).
+    A registration past its deadline belongs to a rebuild that died: it is dropped."""
+    found = []
+    now = time.time()
+    for token, raw in client.hgetall(REBUILDS_KEY).items():
+        registration = json.loads(raw)
+        if registration["until"] < now:
+            client.hdel(REBUILDS_KEY, token)
+            continue
+        found.append((rebuild_keys(_text(token)), registration["scope"]))
+    return found
+
+
+def _holders(client: redis.Redis, keys: FeedKeys, field: str) -> list[str]:
+    entry = client.hget(keys.holders, field)
+    return _text(entry).split(" ")[1:] if entry else []
+
+
+def _valid_users(user_ids: Iterable[str]) -> list[str]:
+    users = list(dict.fromkeys(user_ids))
+    for user in users:
+        if not _USER.match(user):
+            raise ValueError(f"not a user id: {user!r}")
+    return users
+
+
+def _parse_cursor(cursor: str) -> tuple[str, str]:
+    match = _CURSOR.match(cursor)
+    if match is None:
+        raise CursorError(f"not a feed cursor: {cursor[:40]!r}")
+    return match.group(1), match.group(2)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,143 @@
+"""Periodic work: one table, run by RQ's own cron scheduler (``rq.cron``).
+
+Why RQ's scheduler: the jobs it enqueues are ordinary RQ jobs on our queues (they show
+in ``rq info`` and ``socialcrm jobs``, fail into the same registry, run on the same
+workers), and ``CronScheduler`` already handles intervals, cron strings, heartbeats and
+a clean stop. We add one thing: a leader lease, so a scheduler can run on every host for
+failover while only one of them enqueues.
+
+Adding periodic work is one line in ``SCHEDULE``: a name, the job's dotted path, and
+``every`` (seconds) or ``cron``. An ``every`` entry runs as soon as a scheduler starts
+leading, then every interval; a ``cron`` entry at the times its expression names (local
+time of the scheduler's host).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import redis
+from rq.cron import CronScheduler
+from rq.utils import import_attribute
+
+from workers.jobs.checks import (
+    CHECK_API_VERSIONS,
+    CHECK_TOKENS,
+    TOKEN_ALERT_DAYS,
+    VERSION_ALERT_DAYS,
+)
+from workers.jobs.feed import FUNCTION as DRAIN_FEED
+from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
+from workers.jobs.poll import POLL_ALL
+from workers.jobs.reconcile import FUNCTION as RECONCILE
+from workers.queues import DEFAULT_POLICY, Purpose, queue_name
+
+log = logging.getLogger(__name__)
+
+HOUR = 3600
+DAY = 24 * HOUR
+LEADER_KEY = "socialcrm:scheduler:leader"
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    """One line of the schedule. ``kwargs`` are the job's arguments (small JSON)."""
+
+    name: str
+    function: str
+    every: int | None = None
+    cron: str | None = None
+    purpose: Purpose = "sync"
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    timeout_seconds: int = 600
+
+    def __post_init__(self) -> None:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError(f"schedule entry {self.name!r}: give either every or cron")
+        if self.every is not None and self.every < 1:
+            raise ValueError(f"schedule entry {self.name!r}: every must be at least 1 second")
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    Periodic("token-expiry", CHECK_TOKENS, every=6 * HOUR,
+             kwargs={"alert_days": TOKEN_ALERT_DAYS}),
+    Periodic("api-versions", CHECK_API_VERSIONS, every=DAY,
+             kwargs={"alert_days": VERSION_ALERT_DAYS}),
+    Periodic("poll", POLL_ALL, every=300),
+    Periodic("reconcile", RECONCILE, every=600, timeout_seconds=1800),
+    # Notices wake the drain at once; this turn catches what no notice announced.
+    Periodic("outbox-drain", DRAIN_OUTBOX, every=60, purpose="webhooks"),
+    Periodic("feed-drain", DRAIN_FEED, every=60, purpose="webhooks"),
+)
+
+
+def adjusted(entries: Iterable[Periodic], *, every: Mapping[str, int] | None = None,
+             alert_days: int | None = None) -> tuple[Periodic, ...]:
+    """``entries`` with intervals overridden by name (``every``) and ``alert_days`` set in
+    every entry that takes it; an unknown name is a ``ValueError`` naming the known ones."""
+    table = tuple(entries)
+    unknown = set(every or {}) - {entry.name for entry in table}
+    if unknown:
+        known = ", ".join(entry.name for entry in table)
+        raise ValueError(f"no schedule entry {', '.join(sorted(unknown))} (entries: {known})")
+    result = []
+    for entry in table:
+        if every and entry.name in every:
+            entry = replace(entry, every=every[entry.name], cron=None)
+        if alert_days is not None and "alert_days" in entry.kwargs:
+            entry = replace(entry, kwargs={**entry.kwargs, "alert_days": alert_days})
+        result.append(entry)
+    return tuple(result)
+
+
+class LeaderCronScheduler(CronScheduler):
+    """A ``CronScheduler`` that enqueues only while it holds the leader lease.
+
+    The lease is renewed on every loop (the scheduler wakes at least once a minute), so
+    a standby on another host takes over within ``lease_seconds`` of the leader's death.
+    """
+
+    lease_seconds = 180
+    _RENEW = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+              "return redis.call('expire', KEYS[1], ARGV[2]) else return 0 end")
+    _RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+                "return redis.call('del', KEYS[1]) else return 0 end")
+
+    def leads(self) -> bool:
+        """Take the lease if it is free, renew it if it is ours."""
+        conn: redis.Redis = self.connection
+        if conn.set(LEADER_KEY, self.name, nx=True, ex=self.lease_seconds):
+            log.info("scheduler %s now leads: it enqueues the periodic jobs", self.name)
+            return True
+        return bool(conn.eval(self._RENEW, 1, LEADER_KEY, self.name,
+                              str(self.lease_seconds)))
+
+    def enqueue_jobs(self) -> list[Any]:
+        if not self.leads():
+            return []
+        return list(super().enqueue_jobs())
+
+    def run(self) -> None:
+        """Loop until SIGINT/SIGTERM (``CronScheduler.start``, typed)."""
+        self.start()  # type: ignore[no-untyped-call]
+
+    def register_death(self, pipeline: Any = None) -> None:
+        self.connection.eval(self._RELEASE, 1, LEADER_KEY, self.name)
+        super().register_death(pipeline)
+
+
+def build_scheduler(connection: redis.Redis, entries: Iterable[Periodic] = SCHEDULE
+                    ) -> LeaderCronScheduler:
+    """A scheduler with every entry registered on its queue (not started)."""
+    scheduler = LeaderCronScheduler(connection=connection, name="")
+    for entry in entries:
+        scheduler.register(
+            import_attribute(entry.function), queue_name(entry.purpose),
+            kwargs=dict(entry.kwargs), interval=entry.every, cron=entry.cron,
+            job_timeout=entry.timeout_seconds, name=entry.name,
+            result_ttl=DEFAULT_POLICY.result_ttl_seconds,
+            failure_ttl=DEFAULT_POLICY.failure_ttl_seconds)
+    return scheduler
