@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,33 +34,37 @@ Started = tuple[str, str, str]
 # demo values: the sandbox is local and seeds them on every start).
 DEMO_SUITECRM_CLIENT_ID, DEMO_SUITECRM_CLIENT_SECRET = DEMO_SYNC_CLIENT
 DEMO_SUITECRM_PASSWORD_CLIENT_ID, DEMO_SUITECRM_PASSWORD_CLIENT_SECRET = DEMO_MOBILE_CLIENT
+SANDBOXED = ("suitecrm", "facebook", "linkedin")
 
 
-def with_demo_defaults(settings: Settings) -> Settings:
-    """Fill what demo mode may default: the sandboxes' clients and app credentials,
-    and a persisted secret key. Connected settings are returned unchanged."""
-    if not settings.demo_mode:
+def with_demo_defaults(settings: Settings,
+                       services: Collection[str] = SANDBOXED) -> Settings:
+    """Fill what the sandboxes of ``services`` may default: their seeded clients and app
+    credentials, and a persisted secret key when none is set. In connected mode only the
+    services named (by ``sandboxes_needed``) are filled; the rest stay as configured."""
+    if not settings.demo_mode and services is SANDBOXED:
         return settings
-    changes: dict[str, Any] = {
-        "suitecrm_client_id": settings.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
-        "suitecrm_client_secret": settings.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
-        "suitecrm_password_client_id": (
-            settings.suitecrm_password_client_id or DEMO_SUITECRM_PASSWORD_CLIENT_ID
-        ),
-        "suitecrm_password_client_secret": (
-            settings.suitecrm_password_client_secret or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET
-        ),
-        "secret_key": settings.secret_key or _demo_secret_key(settings.data_dir),
-        "facebook_app_id": settings.facebook_app_id or facebook_sandbox.DEMO_APP_ID,
-        "facebook_app_secret": settings.facebook_app_secret or facebook_sandbox.DEMO_APP_SECRET,
-        "facebook_verify_token": (
-            settings.facebook_verify_token or facebook_sandbox.DEMO_VERIFY_TOKEN
-        ),
-        "linkedin_client_id": settings.linkedin_client_id or linkedin_sandbox.CLIENT_ID,
-        "linkedin_client_secret": (
-            settings.linkedin_client_secret or linkedin_sandbox.CLIENT_SECRET
-        ),
-    }
+    changes: dict[str, Any] = {"secret_key": settings.secret_key
+                               or _demo_secret_key(settings.data_dir)}
+    if "suitecrm" in services:
+        changes.update(
+            suitecrm_client_id=settings.suitecrm_client_id or DEMO_SUITECRM_CLIENT_ID,
+            suitecrm_client_secret=settings.suitecrm_client_secret or DEMO_SUITECRM_CLIENT_SECRET,
+            suitecrm_password_client_id=(settings.suitecrm_password_client_id
+                                         or DEMO_SUITECRM_PASSWORD_CLIENT_ID),
+            suitecrm_password_client_secret=(settings.suitecrm_password_client_secret
+                                             or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET))
+    if "facebook" in services:
+        changes.update(
+            facebook_app_id=settings.facebook_app_id or facebook_sandbox.DEMO_APP_ID,
+            facebook_app_secret=settings.facebook_app_secret or facebook_sandbox.DEMO_APP_SECRET,
+            facebook_verify_token=(settings.facebook_verify_token
+                                   or facebook_sandbox.DEMO_VERIFY_TOKEN))
+    if "linkedin" in services:
+        changes.update(
+            linkedin_client_id=settings.linkedin_client_id or linkedin_sandbox.CLIENT_ID,
+            linkedin_client_secret=(settings.linkedin_client_secret
+                                    or linkedin_sandbox.CLIENT_SECRET))
     filled = dataclasses.replace(settings, **changes)
     # The generated key is a real secret: redact it (and the demo values) from logs.
     remember_secret(*filled.secret_values())
@@ -81,66 +86,82 @@ def _demo_secret_key(data_dir: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DemoServices:
-    """What the demo started: the sandboxes' URLs, the seeded Page and organization, and
-    one (name, url, note) banner line each."""
+    """What was started: the sandboxes' URLs (None: that service is the real one), the
+    seeded Page and organization, and one (name, url, note) banner line each."""
 
-    suitecrm_url: str
-    facebook_url: str
-    linkedin_url: str
-    page_id: str
-    page_token: str
-    organization_urn: str
     banner: list[Started]
-    facebook: facebook_sandbox.FacebookSandbox
+    suitecrm_url: str | None = None
+    facebook: facebook_sandbox.FacebookSandbox | None = None
+    linkedin_url: str | None = None
+
+    @property
+    def facebook_url(self) -> str | None:
+        return self.facebook.url if self.facebook else None
+
+    @property
+    def page_id(self) -> str:
+        return self.facebook.page_id if self.facebook else ""
+
+    @property
+    def organization_urn(self) -> str:
+        return linkedin_sandbox.ORGANIZATION_URN if self.linkedin_url else ""
 
 
-def start_sandboxes(settings: Settings, stack: ExitStack) -> DemoServices:
-    """Start the SuiteCRM, Facebook and LinkedIn sandboxes on ``stack``, each checked
-    through its client."""
-    suitecrm = stack.enter_context(
-        SuiteCRMSandbox(port=settings.sandbox_port, seed=True, with_plugin=True))
+def start_sandboxes(settings: Settings, stack: ExitStack,
+                    services: Collection[str] = SANDBOXED) -> DemoServices:
+    """Start the sandboxes of ``services`` on ``stack``, each checked through its client.
+    Ports: SuiteCRM on ``SOCIALCRM_SANDBOX_PORT``, Facebook the next, LinkedIn the one
+    after (0: free ports)."""
     base = settings.sandbox_port
 
     def port(offset: int) -> int:
         return base + offset if base else 0
 
-    graph = stack.enter_context(facebook_sandbox.FacebookSandbox(
-        port=port(1), seed=True, app_id=settings.facebook_app_id or "",
-        app_secret=settings.facebook_app_secret or "",
-        verify_token=settings.facebook_verify_token or ""))
-    page = clients.facebook(settings, access_token=graph.page_token, base_url=graph.url)
-    next(iter(page.iter_posts(graph.page_id)))
-    rest = stack.enter_context(linkedin_sandbox.LinkedInSandbox(
-        port=port(2), seed=True, client_secret=settings.linkedin_client_secret or "",
-        quiet=True))
-    organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
-                                    base_url=rest.url)
-    next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
-    return DemoServices(
-        suitecrm_url=suitecrm.url, facebook_url=graph.url, linkedin_url=rest.url,
-        page_id=graph.page_id, page_token=graph.page_token,
-        organization_urn=linkedin_sandbox.ORGANIZATION_URN, facebook=graph,
-        banner=[
-            ("SuiteCRM", suitecrm.url,
-             "sandbox, seeded demo data; reps log in as sally / sally-Passw0rd"),
-            ("Facebook", graph.url, f"Graph sandbox {settings.facebook_graph_version}, "
-             f"Page {graph.page_id}"),
-            ("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
-             f"{linkedin_sandbox.ORGANIZATION_URN}"),
-        ])
+    banner: list[Started] = []
+    suitecrm_url = graph = linkedin_url = None
+    if "suitecrm" in services:
+        suitecrm = stack.enter_context(
+            SuiteCRMSandbox(port=port(0), seed=True, with_plugin=True))
+        suitecrm_url = suitecrm.url
+        banner.append(("SuiteCRM", suitecrm.url,
+                       "sandbox, seeded demo data; reps log in as sally / sally-Passw0rd"))
+    if "facebook" in services:
+        graph = stack.enter_context(facebook_sandbox.FacebookSandbox(
+            port=port(1), seed=True, app_id=settings.facebook_app_id or "",
+            app_secret=settings.facebook_app_secret or "",
+            verify_token=settings.facebook_verify_token or ""))
+        page = clients.facebook(settings, access_token=graph.page_token, base_url=graph.url)
+        next(iter(page.iter_posts(graph.page_id)))
+        banner.append(("Facebook", graph.url, f"Graph sandbox "
+                       f"{settings.facebook_graph_version}, Page {graph.page_id}"))
+    if "linkedin" in services:
+        rest = stack.enter_context(linkedin_sandbox.LinkedInSandbox(
+            port=port(2), seed=True, client_secret=settings.linkedin_client_secret or "",
+            quiet=True))
+        organization = clients.linkedin(settings, access_token=linkedin_sandbox.SANDBOX_TOKEN,
+                                        base_url=rest.url)
+        next(iter(organization.posts(linkedin_sandbox.ORGANIZATION_URN)))
+        linkedin_url = rest.url
+        banner.append(("LinkedIn", rest.url, f"REST sandbox {settings.linkedin_version}, "
+                       f"{linkedin_sandbox.ORGANIZATION_URN}"))
+    return DemoServices(banner, suitecrm_url, graph, linkedin_url)
 
 
 def connect_sandboxes(settings: Settings, services: DemoServices, redis_url: str) -> None:
     """Store the sandbox Page's and organization's tokens (encrypted, as ``socialcrm
-    connect`` would), so the demo's workers read leads and poll like a real deployment."""
+    connect`` would), so the workers read leads and poll them like a real deployment."""
+    accounts = []
+    if services.facebook is not None:
+        accounts.append(("facebook", services.page_id, "Sandbox Page",
+                         services.facebook.page_token))
+    if services.linkedin_url:
+        accounts.append(("linkedin", services.organization_urn, "Sandbox organization",
+                         linkedin_sandbox.SANDBOX_TOKEN))
     client = redis.Redis.from_url(redis_url)
     try:
         store = TokenStore(client, TokenCipher(settings.secret_key or ""))
         now = datetime.now(UTC)
-        for network, account, name, token in (
-                ("facebook", services.page_id, "Sandbox Page", services.page_token),
-                ("linkedin", services.organization_urn, "Sandbox organization",
-                 linkedin_sandbox.SANDBOX_TOKEN)):
+        for network, account, name, token in accounts:
             store.save(NetworkToken(network, account, token, connected_by="demo",
                                     connected_at=now))
             connections.add(client, connections.Connection(

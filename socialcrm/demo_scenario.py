@@ -50,21 +50,25 @@ LEAD_ANSWERS = {"full_name": "Lena Fischer", "email": "lena.fischer@example.org"
 
 
 def play(services: DemoServices, settings: Settings, say: Callable[[str], None]) -> None:
-    """Play the story to the running API, then report what SuiteCRM holds."""
+    """Play the story to the running API, then report what SuiteCRM holds (the sandbox's,
+    or the real one when ``SUITECRM_URL`` names it)."""
+    graph = services.facebook
+    if graph is None:
+        return  # Facebook is the real one: no story is played on a real Page
     api = f"http://{settings.api_host}:{settings.api_port}"
     hook = f"{api}/webhooks/facebook"
     secret = settings.facebook_app_secret or ""
     post_id = f"{services.page_id}_4001"
     external_ids = []
     for comment in COMMENTS:
-        node = services.facebook.add_visitor_comment(
+        node = graph.add_visitor_comment(
             post_id, comment.text, author_id=comment.author_id, author_name=comment.author)
         send_facebook_webhook(hook, secret, "comment", page_id=services.page_id,
                               post_id=post_id, comment_id=node["id"], text=comment.text,
                               sender_id=comment.author_id, sender_name=comment.author,
                               created_time=node["__ts"])
         external_ids.append(node["id"])
-    lead = services.facebook.add_lead(LEAD_FORM, dict(LEAD_ANSWERS),
+    lead = graph.add_lead(LEAD_FORM, dict(LEAD_ANSWERS),
                                       consents={"marketing": True})
     send_facebook_webhook(hook, secret, "leadgen", page_id=services.page_id,
                           leadgen_id=lead["id"], form_id=LEAD_FORM)

@@ -74,11 +74,12 @@ def start_system(settings: Settings) -> RunningSystem:
     """Bring up and check each part in order; on any failure stop what already runs."""
     given = settings
     services: DemoServices | None = None
-    if settings.demo_mode:
-        # Only demo mode loads the sandboxes (and Flask with them).
+    needed = sandboxes_needed(settings)
+    if needed:
+        # Only a service without settings loads the sandboxes (and Flask with them).
         from socialcrm import demo
 
-        settings = demo.with_demo_defaults(settings)
+        settings = demo.with_demo_defaults(settings, needed)
     stack = ExitStack()
     try:
         endpoints: list[Endpoint] = []
@@ -91,16 +92,16 @@ def start_system(settings: Settings) -> RunningSystem:
             endpoints.append(Endpoint("Redis", redis_url, f"embedded, AOF in {data}"))
         _check_redis(redis_url)
 
-        if settings.demo_mode:
-            services = demo.start_sandboxes(settings, stack)
-            suitecrm_url = services.suitecrm_url
+        if not settings.demo_mode:
+            endpoints.append(Endpoint("SuiteCRM", settings.suitecrm_base_url, "connected"))
+        if needed:
+            services = demo.start_sandboxes(settings, stack, needed)
             endpoints += [Endpoint(*parts) for parts in services.banner]
             settings = dataclasses.replace(
-                settings, suitecrm_url=suitecrm_url, facebook_graph_url=services.facebook_url,
-                linkedin_api_url=services.linkedin_url)
-        else:
-            suitecrm_url = settings.suitecrm_base_url
-            endpoints.append(Endpoint("SuiteCRM", suitecrm_url, "connected"))
+                settings, suitecrm_url=services.suitecrm_url or settings.suitecrm_url,
+                facebook_graph_url=services.facebook_url or settings.facebook_graph_url,
+                linkedin_api_url=services.linkedin_url or settings.linkedin_api_url)
+        suitecrm_url = settings.suitecrm_base_url
         user = clients.suitecrm_service(settings, suitecrm_url).current_user().user_name
         log.info("SuiteCRM answers at %s as %s", suitecrm_url, user)
         resolved = dataclasses.replace(settings, redis_url=redis_url)
@@ -110,6 +111,20 @@ def start_system(settings: Settings) -> RunningSystem:
         stack.close()
         raise
     return RunningSystem(given, resolved, redis_url, suitecrm_url, endpoints, services, stack)
+
+
+def sandboxes_needed(settings: Settings) -> tuple[str, ...]:
+    """The outside services without real settings, which a local sandbox stands in for:
+    SuiteCRM without ``SUITECRM_URL``, Facebook without a Graph URL or an app secret,
+    LinkedIn without an API URL or a client secret."""
+    needed = []
+    if settings.suitecrm_url is None:
+        needed.append("suitecrm")
+    if settings.facebook_graph_url is None and settings.facebook_app_secret is None:
+        needed.append("facebook")
+    if settings.linkedin_api_url is None and settings.linkedin_client_secret is None:
+        needed.append("linkedin")
+    return tuple(needed)
 
 
 def _check_redis(url: str) -> None:

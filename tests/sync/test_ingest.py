@@ -4,6 +4,7 @@ data failed at once with a reason, SuiteCRM failures retried until applied."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -133,3 +134,27 @@ def test_a_lost_answer_is_applied_once(redis_client: redis.Redis, crm: SuiteCRMC
         JobStatus.FINISHED
     (record,) = interactions(crm, f"{uid}_1")
     assert record["body"] == "lost answer"
+
+
+def test_a_throttled_job_retries_when_suitecrm_said_and_keeps_its_retries(
+        redis_client: redis.Redis, crm: SuiteCRMClient, sandbox: SuiteCRMSandbox,
+        worker_runtime: None, uid: str):
+    """429 with Retry-After: 7 on both of the client's tries (the client itself waits the
+    7 s between them): the job is then scheduled 7 s later, not on the policy's immediate
+    retry, and being throttled uses no retry."""
+    event = comment_event(uid, text="throttled")
+    sandbox.faults.configure(fail_next=2, fail_status=429, retry_after=7)
+    try:
+        ingest.enqueue_event(redis_client, event, policy=AT_ONCE)
+        work(redis_client)
+        after = datetime.now(UTC)
+    finally:
+        sandbox.faults.configure(fail_status=503, retry_after=None)
+    job = Job.fetch(ingest.job_id(event), connection=redis_client)
+    assert job.get_status() == JobStatus.SCHEDULED
+    assert job.retries_left == AT_ONCE.retries
+    scheduled = queue(redis_client, "webhooks").scheduled_job_registry
+    (when,) = [scheduled.get_scheduled_time(job_id) for job_id in scheduled.get_job_ids()
+               if job_id == job.id]
+    assert timedelta(seconds=5) <= when - after <= timedelta(seconds=8)
+    assert interactions(crm, f"{uid}_1") == []

@@ -51,6 +51,7 @@ from plugin.sync.steps import SyncSteps
 from workers import own_writes, queues, runtime
 from workers.jobs import outbox
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
+from workers.throttle import obeys_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def enqueue_item(connection: redis.Redis, item: SocialItem, *, purpose: Purpose 
                           policy=policy)
 
 
+@obeys_retry_after
 def ingest(event: dict[str, Any]) -> dict[str, Any]:
     """RQ entry point: apply one event with the process runtime's SuiteCRM client."""
     job = get_current_job()

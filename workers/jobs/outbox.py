@@ -34,6 +34,7 @@ from workers import runtime
 from workers.crm_outbox import DEFAULT_KEEP, DrainResult, drain
 from workers.jobs import feed
 from workers.queues import JobPolicy, Purpose, enqueue
+from workers.throttle import obeys_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def request_drain(connection: redis.Redis) -> bool:
     return True
 
 
+@obeys_retry_after
 def drain_job() -> dict[str, int | bool]:
     """RQ entry point: drain the outbox with the runtime's SuiteCRM client; the result
     as a small dict. Queues the next drain when this one stopped with rows left."""

@@ -35,6 +35,7 @@ from workers.jobs.ingest import STEPS_OPTION
 from workers.polling import PollBusy, PollOptions, poll_organization, poll_page
 from workers.polling.applying import Rules
 from workers.queues import JobPolicy
+from workers.throttle import obeys_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def queue_polls(connection: redis.Redis) -> dict[str, int]:
     return {"queued": queued, "already_queued": busy}
 
 
+@obeys_retry_after
 def poll_account(network: str, account_id: str, since: str | None = None) -> dict[str, Any]:
     """RQ entry point: one incremental sync of one account with the runtime's clients."""
     job = get_current_job()
