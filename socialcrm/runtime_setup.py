@@ -74,6 +74,8 @@ def linkedin_oauth(settings: Settings, oauth_url: str | None) -> LinkedInOAuth |
 
 def default_oauth_url(settings: Settings) -> str | None:
     """LinkedIn's OAuth host, except in demo mode (the sandbox has no OAuth host)."""
+    if settings.linkedin_oauth_url:
+        return settings.linkedin_oauth_url
     return None if settings.demo_mode else LINKEDIN_OAUTH_URL
 
 

@@ -129,6 +129,10 @@ class Settings:
         "`LinkedIn-Version` header (YYYYMM) every call sends. LinkedIn retires a version "
         "about 12 months after release: raise it every few months; a retired version stops "
         "syncs with an error that names this setting.", default="202610")
+    linkedin_oauth_url: str | None = opt.url_setting(
+        "LINKEDIN_OAUTH_URL", ("http", "https"),
+        "LinkedIn OAuth host, for token introspection and refresh. Unset: "
+        "`https://www.linkedin.com`, or none in demo mode (the sandbox has no OAuth host).")
     linkedin_client_id: str | None = opt.setting(
         "LINKEDIN_CLIENT_ID", opt.text, "LinkedIn app client id.")
     linkedin_client_secret: str | None = opt.setting(

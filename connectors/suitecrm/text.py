@@ -17,15 +17,18 @@ itself contains such an escape reads back as the character it names.)
 character is never decoded again (``&#x26;quot;`` gives the literal text ``&quot;``).
 It decodes exactly:
 
-* the four ``to_html`` entities ``&quot;`` ``&lt;`` ``&gt;`` ``&#039;``;
+* the four ``to_html`` entities ``&quot;`` ``&lt;`` ``&gt;`` ``&#039;``, and ``&amp;``:
+  fields edited as HTML (a Case's ``description``) come back as HTML source, ``&`` as
+  ``&amp;``, and since SuiteCRM decodes every entity on write, a stored text never
+  holds ``&amp;`` itself: in an answer it can only stand for ``&``;
 * numeric references ``&#xHEX;`` / ``&#DEC;`` naming a valid code point (not 0, not a
   surrogate, at most U+10FFFF); others stay as they are;
 * ``\\u{HEX}`` escapes in the package's canonical form (uppercase hex, no leading
   zeros) with HEX in ``10000``..``10FFFF``: what the DB holds when the display hooks did
   not run (relate values, a SuiteCRM without the package's hooks).
 
-Nothing else: named entities such as ``&amp;`` or ``&copy;`` are left alone, since
-SuiteCRM decodes entities on write and never stores them.
+Nothing else: other named entities such as ``&copy;`` or ``&nbsp;`` are left alone
+(SuiteCRM never answers with them).
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_ENTITIES = {"quot": '"', "lt": "<", "gt": ">"}
+_ENTITIES = {"quot": '"', "lt": "<", "gt": ">", "amp": "&"}
 _ENCODED = re.compile(
-    r"&(?:(?P<named>quot|lt|gt);"
+    r"&(?:(?P<named>quot|lt|gt|amp);"
     r"|#[xX](?P<hex>[0-9A-Fa-f]{1,16});"
     r"|#(?P<dec>[0-9]{1,16});)"
     r"|\\u\{(?P<escape>[1-9A-F][0-9A-F]{4}|10[0-9A-F]{4})\}"

@@ -40,9 +40,9 @@ USES = ("REDIS_URL", "SOCIALCRM_SECRET_KEY", "SUITECRM_URL", "SOCIALCRM_DATA_DIR
         "SOCIALCRM_SANDBOX_PORT", "SOCIALCRM_HTTP_TIMEOUT", "SOCIALCRM_LOG_LEVEL",
         "FACEBOOK_GRAPH_URL", "FACEBOOK_GRAPH_VERSION", "FACEBOOK_APP_ID",
         "FACEBOOK_APP_SECRET", "LINKEDIN_API_URL", "LINKEDIN_VERSION", "LINKEDIN_CLIENT_ID",
-        "LINKEDIN_CLIENT_SECRET")
-OAUTH_URL_HELP = ("LinkedIn's OAuth host, for token introspection and refresh "
-                  "(default https://www.linkedin.com; none in demo mode).")
+        "LINKEDIN_CLIENT_SECRET", "LINKEDIN_OAUTH_URL")
+OAUTH_URL_HELP = ("LinkedIn's OAuth host, for token introspection and refresh (default: "
+                  "the LINKEDIN_OAUTH_URL setting).")
 
 
 def settings_and_store() -> tuple[Settings, redis.Redis, TokenStore]:
@@ -145,7 +145,7 @@ def facebook_command(page_id: str, token: str | None, name: str | None, by: str 
               "refresh (on standard input: the second line).")
 @click.option("--name", help="A label for the organization.")
 @click.option("--by", "by", help="Who connects it (default: user@host).")
-@click.option("--linkedin-oauth-url", envvar="LINKEDIN_OAUTH_URL", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
 def linkedin_command(organization: str, token: str | None, refresh_token: str | None,
                      name: str | None, by: str | None, linkedin_oauth_url: str | None) -> None:
     """Check a token administers the organization, then store it encrypted."""

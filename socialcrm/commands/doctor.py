@@ -146,7 +146,7 @@ def print_section(title: str, findings: Iterable[Finding], redactor: Redactor
 @click.command("doctor")
 @click.option("--alert-days", type=click.IntRange(1, 365), default=TOKEN_ALERT_DAYS,
               show_default=True, help="Warn about tokens expiring within this many days.")
-@click.option("--linkedin-oauth-url", envvar="LINKEDIN_OAUTH_URL", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
 @click.pass_context
 def doctor_command(ctx: click.Context, alert_days: int, linkedin_oauth_url: str | None) -> None:
     """Check settings, Redis, SuiteCRM and the plugin, tokens, API versions, webhooks."""

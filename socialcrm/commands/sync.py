@@ -73,7 +73,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
 @click.option("--account", "accounts", multiple=True, metavar="ID",
               help="Page id or organization URN to sync (repeatable; default: every "
                    "connected one).")
-@click.option("--linkedin-oauth-url", envvar="LINKEDIN_OAUTH_URL", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
 def sync_command(network: str, since: str | None, accounts: tuple[str, ...],
                  linkedin_oauth_url: str | None) -> None:
     """Sync Facebook Pages or LinkedIn organizations into SuiteCRM now."""

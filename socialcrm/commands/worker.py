@@ -26,7 +26,7 @@ def split_names(values: tuple[str, ...]) -> list[str]:
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 @click.option("--processes", "-n", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes to run under this one.")
-@click.option("--linkedin-oauth-url", envvar="LINKEDIN_OAUTH_URL", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
 def worker_command(queues: tuple[str, ...], burst: bool, processes: int,
                    linkedin_oauth_url: str | None) -> None:
     """Run background jobs: webhooks in, CRM writes, replies out, syncs and checks."""

@@ -50,7 +50,7 @@ def test_records_hand_over_decoded_strings_and_leave_other_values_alone():
         "do_not_call": False, "reports_to_link": {}, "tags": ["&quot;x&quot;"],
         "account_name": "Acc \\u{1F621}"}})
     assert record.attributes == {
-        "last_name": "O'Brien 😡", "description": "a <b> &amp; c", "do_not_call": False,
+        "last_name": "O'Brien 😡", "description": "a <b> & c", "do_not_call": False,
         "reports_to_link": {}, "tags": ['"x"'], "account_name": "Acc 😡"}
 
 
