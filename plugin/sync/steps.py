@@ -127,10 +127,20 @@ class SyncSteps:
             profile_id=applied.profile.record_id or None,
             contact_id=link.get("contact_id") or None, lead_id=link.get("lead_id") or None,
             account_id=link.get("account_id") or None, sentiment=sentiment,
-            page_owner_id=item.owner_id or None, direction=item.direction)
+            page_owner_id=item.owner_id or None, direction=item.direction,
+            current=_written_case_link(applied))
         outcome = open_or_join_case(crm, facts, policy, self.rotation, self.clock())
         return tuple(Upserted(record.module, record.id, "updated", record)
                      for record in outcome.written)
+
+
+def _written_case_link(applied: Applied) -> dict[str, Any] | None:
+    """The interaction's case_id and status from SuiteCRM's answer to this item's own
+    write (None when nothing was written: the Case step reads them)."""
+    record = applied.interaction.record
+    if record is None or not {"case_id", "status"} <= set(record.attributes):
+        return None
+    return {"case_id": record.attributes["case_id"], "status": record.attributes["status"]}
 
 
 def _profile_link(crm: SuiteCRMClient, applied: Applied) -> dict[str, Any]:

@@ -66,11 +66,19 @@ def test_a_new_persons_first_comment_costs_at_most_four_calls(
 
 
 def test_a_complaint_opens_a_case_linked_to_its_interaction(
-        crm: SuiteCRMClient, steps: SyncSteps, uid: str):
+        crm: SuiteCRMClient, counter: CallCounter, steps: SyncSteps, uid: str):
+    memory = LocalProfileMemory()
+    author = person(f"p{uid}", "Mark Jensen")
+    run(crm, steps, fb_item(f"{uid}_0", author=author, body="Hi there"), memory)
+    counter.reset()
     text = "My tent arrived broken and nobody answers. I want a refund! 😡"
-    run(crm, steps, fb_item(f"{uid}_0", author=person(f"p{uid}", "Mark Jensen"), body=text),
-        LocalProfileMemory())
-    interaction = crm.get(MODULE, ids.interaction_id("facebook", f"{uid}_0"))
+    run(crm, steps, fb_item(f"{uid}_1", author=author, body=text,
+                            thread_id=f"post{uid}"), memory)
+    # the interaction's create; the person's links; the thread's and the person's open
+    # Case (none); the derived Case id (free), its create; the interaction's link. SuiteCRM's
+    # answer to the create is trusted for the interaction's own case and status (no read)
+    assert record_calls(counter) == 7
+    interaction = crm.get(MODULE, ids.interaction_id("facebook", f"{uid}_1"))
     assert interaction["sentiment_label"] == "negative"
     assert interaction["case_id"] and interaction["status"] == "assigned"
     assert interaction["sla_due_at"]
