@@ -17,6 +17,7 @@ ids, and each looks before it writes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from typing import Any
 from connectors.errors import NotFoundError
 from connectors.social import LeadSubmission
 from connectors.suitecrm import Record, SuiteCRMClient
-from plugin.sentiment import Scorer
+from plugin.sentiment import Scorer, Sentiment
 from plugin.sync.cases import CaseFacts, open_or_join_case
 from plugin.sync.complaints import case_trigger
 from plugin.sync.identity import IdentityFacts, apply_match, match_identity
@@ -38,6 +39,21 @@ from plugin.sync.routing import Rotation
 from plugin.sync.rules import SyncRules
 
 LeadSource = Callable[[SocialItem], LeadSubmission | None]
+
+
+class _LastReading:
+    """The last text scored and its sentiment, per thread (polling may use threads)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def get(self, text: str, score: Callable[[str], Sentiment]) -> Sentiment:
+        last: tuple[str, Sentiment] | None = getattr(self._local, "last", None)
+        if last is not None and last[0] == text:
+            return last[1]
+        reading = score(text)
+        self._local.last = (text, reading)
+        return reading
 PROFILE_LINK_FIELDS = ("contact_id", "lead_id", "account_id")
 
 
@@ -54,12 +70,19 @@ class SyncSteps:
     rotation: Rotation
     lead_source: LeadSource | None = None
     clock: Callable[[], datetime] = field(default=_now)
+    _last: _LastReading = field(default_factory=lambda: _LastReading(), init=False,
+                                repr=False, compare=False)
+
+    def reading(self, text: str) -> Sentiment:
+        """The text's sentiment, scored once per item: ``annotate`` and the Case step
+        both need it, one after the other, in the same worker thread."""
+        return self._last.get(text, self.scorer.score)
 
     def annotate(self, item: SocialItem) -> dict[str, Any]:
         """Sentiment, language and label of an inbound text; nothing for the rest."""
         if not item.body or item.direction != "inbound" or item.kind == "lead_form":
             return {}
-        reading = self.scorer.score(item.body)
+        reading = self.reading(item.body)
         out: dict[str, Any] = {"language": reading.language}
         if reading.supported and reading.score is not None:
             out.update(sentiment_score=reading.score, sentiment_label=reading.label)
@@ -115,7 +138,7 @@ class SyncSteps:
         policy = self.rules.cases
         if not item.body:
             return ()
-        sentiment = self.scorer.score(item.body)
+        sentiment = self.reading(item.body)
         if case_trigger(item.body, item.kind, sentiment, policy.complaints,
                         direction=item.direction) is None:
             return ()

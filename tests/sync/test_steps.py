@@ -13,7 +13,7 @@ import redis
 from connectors.social import LeadSubmission, Network
 from connectors.suitecrm import SuiteCRMClient
 from connectors.transport import CallCounter
-from plugin.sentiment import LazyScorer
+from plugin.sentiment import LazyScorer, Sentiment
 from plugin.sync import ids
 from plugin.sync.items import SocialItem
 from plugin.sync.pipeline import apply_item
@@ -112,3 +112,27 @@ def test_a_lead_webhook_reads_the_answers_and_makes_a_lead(
     assert f"lena.{uid}@example.org" in interaction["body"]
     assert fetched and set(fetched) == {f"lead{uid}"}
 
+
+
+class CountingScorer:
+    """The built-in scorer, counting the texts it is asked to score."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def score(self, text: str) -> Sentiment:
+        self.texts.append(text)
+        return SCORER.score(text)
+
+
+def test_a_complaint_is_scored_once(crm: SuiteCRMClient, redis_client: redis.Redis,
+                                    uid: str):
+    """The sentiment written with the text is the one the Case step judges: one scoring."""
+    scorer = CountingScorer()
+    steps = SyncSteps(rules=SyncRules(), scorer=scorer, rotation=RedisRotation(redis_client))
+    text = "Broken on arrival, I want a refund now! 😡"
+    run(crm, steps, fb_item(f"{uid}_0", author=person(f"p{uid}"), body=text),
+        LocalProfileMemory())
+    assert scorer.texts == [text]
+    interaction = crm.get(MODULE, ids.interaction_id("facebook", f"{uid}_0"))
+    assert interaction["sentiment_label"] == "negative" and interaction["case_id"]
