@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from connectors.linkedin.webhooks import DEFAULT_SIGNATURE_PREFIX
 from plugin.crm_events import DEFAULT_TOLERANCE_SECONDS
 from workers.deliveries import DEFAULT_TTL_SECONDS
+from workers.rep_sessions import DEFAULT_ACCESS_SECONDS, DEFAULT_REFRESH_SECONDS
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # Meta batches up to 1000 changes; LinkedIn up to 10
 
@@ -30,6 +31,20 @@ class ApiConfig:
     notice_tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     delivery_ttl_seconds: int = DEFAULT_TTL_SECONDS
+    # Reps log in to this SuiteCRM through its password client; their SuiteCRM tokens are
+    # sealed with ``secret_key``. Without all four the auth endpoints answer 503.
+    suitecrm_url: str = ""
+    suitecrm_password_client_id: str = ""
+    suitecrm_password_client_secret: str = ""
+    secret_key: str = ""
+    http_timeout: float = 10.0
+    access_token_seconds: int = DEFAULT_ACCESS_SECONDS
+    refresh_token_seconds: int = DEFAULT_REFRESH_SECONDS
+
+    @property
+    def logs_reps_in(self) -> bool:
+        return bool(self.suitecrm_url and self.suitecrm_password_client_id
+                    and self.suitecrm_password_client_secret and self.secret_key)
 
     def __post_init__(self) -> None:
         if not self.redis_url:
@@ -40,3 +55,7 @@ class ApiConfig:
             raise ValueError("max_body_bytes: must be at least 1024")
         if self.delivery_ttl_seconds < 3600:
             raise ValueError("delivery_ttl_seconds: must be at least 3600")
+        if self.access_token_seconds < 60:
+            raise ValueError("access_token_seconds: must be at least 60")
+        if self.refresh_token_seconds <= self.access_token_seconds:
+            raise ValueError("refresh_token_seconds: must be longer than access tokens live")

@@ -177,7 +177,7 @@ MODULES_BY_NAME: Mapping[str, Module] = MappingProxyType({m.name: m for m in MOD
 # plain ASCII (module and field names, ids, ISO 8601 UTC times with seconds, which V8 would
 # cut to the minute in a datetime field). Not a module for people: no tab, no role actions,
 # not listed by V8's /meta; only administrators (the service account acts as one) read or
-# delete its rows, and deleting one removes it for good.
+# delete its rows, and deleting one removes it and every older row for good.
 OUTBOX_FIELDS = (
     Field("sequence", "int", "LBL_SCRM_SEQUENCE", len=11, required=True, auto_increment=True),
     _text("record_module", "LBL_SCRM_RECORD_MODULE", required=True, len=100),

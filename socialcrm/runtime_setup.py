@@ -17,6 +17,7 @@ import redis
 from connectors.facebook import FacebookClient
 from connectors.linkedin import LinkedInClient
 from connectors.linkedin.oauth import LINKEDIN_OAUTH_URL, LinkedInOAuth
+from connectors.suitecrm import PasswordClient
 from plugin.sentiment import LazyScorer
 from plugin.sync.rules import RulesError, load_rules
 from plugin.sync.steps import SyncSteps
@@ -25,6 +26,7 @@ from socialcrm.settings import Settings
 from workers.jobs.checks import GRAPH_VERSION_OPTION, LINKEDIN_VERSION_OPTION
 from workers.jobs.ingest import STEPS_OPTION
 from workers.lead_source import fetch_submission
+from workers.rep_sessions import RepSignedOut, SessionStore
 from workers.rotation import RedisRotation
 from workers.runtime import Runtime, cached
 from workers.tokens import TokenCipher, TokenStore
@@ -102,9 +104,23 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
         redis_url=redis_url,
         suitecrm=cached(lambda: clients.suitecrm_service(settings)),
         facebook=facebook, linkedin=linkedin, tokens=tokens,
+        sessions=cached(lambda: rep_sessions(settings, redis.Redis.from_url(redis_url))),
         options={GRAPH_VERSION_OPTION: settings.facebook_graph_version,
                  LINKEDIN_VERSION_OPTION: settings.linkedin_version,
                  STEPS_OPTION: sync_steps(settings, redis_url)})
+
+
+def rep_sessions(settings: Settings, client: redis.Redis) -> SessionStore:
+    """The reps' API sessions, as the API keeps them (workers write as the rep)."""
+    if not (settings.suitecrm_url and settings.suitecrm_password_client_id
+            and settings.suitecrm_password_client_secret and settings.secret_key):
+        raise RepSignedOut("no SuiteCRM password client is configured: reps cannot log in")
+    return SessionStore(client, TokenCipher(settings.secret_key),
+                        suitecrm_url=settings.suitecrm_url,
+                        password_client=PasswordClient(
+                            settings.suitecrm_password_client_id,
+                            settings.suitecrm_password_client_secret),
+                        client_options={"timeout": settings.http_timeout})
 
 
 def sync_steps(settings: Settings, redis_url: str) -> SyncSteps:

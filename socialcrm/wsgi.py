@@ -17,7 +17,9 @@ from socialcrm.settings import Settings, SettingsError, secrets_in_env
 
 API_SETTINGS = (
     "REDIS_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "LINKEDIN_CLIENT_SECRET",
-    "SOCIALCRM_NOTICE_SECRET", "SOCIALCRM_LOG_LEVEL",
+    "SOCIALCRM_NOTICE_SECRET", "SOCIALCRM_LOG_LEVEL", "SUITECRM_URL",
+    "SUITECRM_PASSWORD_CLIENT_ID", "SUITECRM_PASSWORD_CLIENT_SECRET", "SOCIALCRM_SECRET_KEY",
+    "SOCIALCRM_HTTP_TIMEOUT",
 )
 
 
@@ -32,6 +34,11 @@ def api_config(settings: Settings, redis_url: str | None = None) -> ApiConfig:
         facebook_verify_token=settings.facebook_verify_token or "",
         linkedin_client_secret=settings.linkedin_client_secret or "",
         suitecrm_notice_secret=settings.notice_secret or "",
+        suitecrm_url=settings.suitecrm_url or "",
+        suitecrm_password_client_id=settings.suitecrm_password_client_id or "",
+        suitecrm_password_client_secret=settings.suitecrm_password_client_secret or "",
+        secret_key=settings.secret_key or "",
+        http_timeout=settings.http_timeout,
     )
 
 

@@ -17,12 +17,16 @@ rows of other requests, which were concurrent anyway). What was applied is remem
 row id in a sorted set until the row is pruned, so nothing in the look-back is handed out
 twice; a pruned row is gone from SuiteCRM and cannot be read again.
 
-Pruning deletes applied rows through V8 (the outbox's bean removes them for good), all
-but the newest ``keep``: a margin of rows a Redis restored from an older state (a failover
-that lost its last writes) can read again, so a change may then come twice, never not at
-all. Rows are deleted one call each (about 55 a second on a real SuiteCRM 7.14, while a
-batch of 200 is read in a tenth of a second), so a drain prunes only once it has caught
-up, at most ``PRUNE_LIMIT`` rows; a failed delete is retried on the next drain.
+Pruning deletes applied rows through V8, all but the newest ``keep``: a margin of rows a
+Redis restored from an older state (a failover that lost its last writes) can read again,
+so a change may then come twice, never not at all. The outbox's bean removes a deleted row
+together with every older row (a queue pruned from its oldest end), so one DELETE of the
+newest row to go prunes them all: one call per row had cost the real SuiteCRM as much
+again as the change that wrote the row. A prune waits until the drain has caught up; a
+failed delete is retried on the next drain. Rows a drain skipped on purpose
+(:func:`set_position`) go with the first prune after them. Keep the margin at least
+``LOOKBACK`` rows (the drain job does): a row numbered below the newest pruned one but
+committed after the prune would otherwise go unread.
 
 Redis keys: ``socialcrm:outbox:suitecrm`` (hash: ``position``, the highest sequence
 applied; ``floor``, below which nothing is read, set by :func:`set_position`) and
@@ -59,7 +63,6 @@ LOOKBACK = 20
 DEFAULT_BATCH = 200
 DEFAULT_KEEP = 1000
 MAX_BATCHES = 10  # per drain; the rest waits for the next one (``more``)
-PRUNE_LIMIT = 2000  # rows deleted per drain, one V8 call each
 # Each lost race means another drain committed a batch: progress, so retrying ends.
 _WATCH_RETRIES = 1000
 
@@ -201,17 +204,19 @@ def _item(redis_client: redis.Redis, change: OutboxChange, start: int,
 
 
 def prune_applied(redis_client: redis.Redis, crm: SuiteCRMClient, *,
-                  keep: int = DEFAULT_KEEP, limit: int = PRUNE_LIMIT) -> int:
-    """Delete applied rows from SuiteCRM, oldest first, all but the newest ``keep``;
-    the number deleted. A row already gone counts as deleted."""
-    oldest = cast("list[bytes]", redis_client.zrange(APPLIED_KEY, 0, -(keep + 1)))[:limit]
-    for raw in oldest:
-        row_id = raw.decode()
-        try:
-            crm.delete(MODULE, row_id)
-        except NotFoundError:
-            log.info("change outbox row %s was already gone", row_id)
-        redis_client.zrem(APPLIED_KEY, row_id)
+                  keep: int = DEFAULT_KEEP) -> int:
+    """Delete applied rows from SuiteCRM, all but the newest ``keep``, in one call (the
+    bean removes the older rows with the newest of them); the number pruned. A row
+    already gone counts as pruned."""
+    oldest = cast("list[bytes]", redis_client.zrange(APPLIED_KEY, 0, -(keep + 1)))
+    if not oldest:
+        return 0
+    newest = oldest[-1].decode()
+    try:
+        crm.delete(MODULE, newest)
+    except NotFoundError:
+        log.info("change outbox row %s was already gone", newest)
+    redis_client.zremrangebyrank(APPLIED_KEY, 0, len(oldest) - 1)
     return len(oldest)
 
 

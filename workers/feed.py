@@ -191,6 +191,12 @@ def active_rebuilds(client: redis.Redis) -> list[tuple[FeedKeys, str | None]]:
     return found
 
 
+def held_version(client: redis.Redis, module: str, record_id: str) -> str | None:
+    """The version of the record the live timelines hold (None: not in any)."""
+    entry = client.hget(LIVE.holders, record_field(module, record_id))
+    return _text(entry).split(" ")[0] if entry else None
+
+
 def _holders(client: redis.Redis, keys: FeedKeys, field: str) -> list[str]:
     entry = client.hget(keys.holders, field)
     return _text(entry).split(" ")[1:] if entry else []

@@ -22,6 +22,7 @@ from connectors.linkedin import LinkedInClient
 from connectors.suitecrm import SuiteCRMClient
 
 if TYPE_CHECKING:
+    from workers.rep_sessions import SessionStore
     from workers.tokens import TokenStore
 
 
@@ -40,7 +41,8 @@ class Runtime:
     for all jobs). ``facebook`` and ``linkedin`` return a client for a connected Page or
     organization id, from the stored encrypted token. ``options`` holds plain,
     already-validated configuration (sync rules and the like) by name. ``tokens`` gives
-    the encrypted token store (the checks read expiry dates from it).
+    the encrypted token store (the checks read expiry dates from it); ``sessions`` the
+    reps' API sessions, through which jobs act as a rep (``rep_suitecrm``).
     """
 
     redis_url: str
@@ -49,6 +51,17 @@ class Runtime:
     linkedin: Callable[[str], LinkedInClient] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     tokens: Callable[[], TokenStore] | None = None
+    sessions: Callable[[], SessionStore] | None = None
+
+    def rep_suitecrm(self, user_id: str) -> SuiteCRMClient:
+        """A SuiteCRM client acting as the rep ``user_id`` (their newest live session), so
+        what a job writes for a rep shows the rep, not the service account. Raises
+        ``workers.rep_sessions.RepSignedOut`` when the rep has no live session."""
+        if self.sessions is None:
+            from workers.rep_sessions import RepSignedOut
+            raise RepSignedOut("this worker has no access to reps' sessions (no password "
+                               "client configured)")
+        return self.sessions().crm_for_user(user_id)
 
     def redis(self) -> redis.Redis:
         """A client on the process's Redis (connection pools are per client)."""

@@ -13,7 +13,13 @@ Usage::
     rep.create("Calls", {"name": "Follow-up", "date_start": datetime.now(UTC), ...})
 """
 
-from connectors.suitecrm.auth import ClientCredentials, PasswordClient, TokenManager
+from connectors.suitecrm.auth import (
+    ClientCredentials,
+    Coordinator,
+    PasswordClient,
+    TokenManager,
+    password_login,
+)
 from connectors.suitecrm.changes import ChangeIterator
 from connectors.suitecrm.client import SuiteCRMClient
 from connectors.suitecrm.dates import format_date, format_datetime, parse_datetime
@@ -31,6 +37,7 @@ __all__ = [
     "ChangeIterator",
     "ClientCredentials",
     "Condition",
+    "Coordinator",
     "CurrentUser",
     "FieldInfo",
     "Filter",
@@ -44,4 +51,5 @@ __all__ = [
     "format_date",
     "format_datetime",
     "parse_datetime",
+    "password_login",
 ]

@@ -7,7 +7,13 @@ serves exactly one grant type, and refresh tokens rotate (the old one dies on us
 caller must persist the new one). The token request itself is a single form POST.
 
 ``TokenManager`` holds the current token of one identity, fetches it lazily, renews it
-``refresh_margin`` seconds before expiry and once more when the API answers 401.
+``refresh_margin`` seconds before expiry and once more when the API answers 401. Several
+processes sharing one user's token (API processes and workers acting as a rep) pass a
+``coordinate`` function: SuiteCRM cancels the access token a refresh token was issued
+with when that refresh token is used, so two processes refreshing at once would leave one
+holding a dead pair. ``coordinate(current, renew)`` serialises renewals (a lock shared by
+the processes), hands back a token another process already renewed, and calls ``renew``
+only when none did; connectors know no Redis, so the caller supplies it.
 """
 
 from __future__ import annotations
@@ -78,6 +84,9 @@ def password_login(transport: Transport, client: PasswordClient, username: str, 
     }, clock=clock)
 
 
+Coordinator = Callable[[Token | None, Callable[[Token | None], Token]], Token]
+
+
 class TokenManager:
     """Current token of one identity (service account or one user), thread-safe."""
 
@@ -90,6 +99,7 @@ class TokenManager:
         on_token: Callable[[Token], None] | None = None,
         clock: Callable[[], float] = time.time,
         refresh_margin: float = 60.0,
+        coordinate: Coordinator | None = None,
     ) -> None:
         if isinstance(client, PasswordClient) and token is None:
             raise ValueError("a password client needs the token from password_login()")
@@ -99,6 +109,7 @@ class TokenManager:
         self._on_token = on_token
         self._clock = clock
         self._margin = refresh_margin
+        self._coordinate = coordinate
         self._lock = threading.Lock()
 
     @property
@@ -109,7 +120,8 @@ class TokenManager:
         with self._lock:
             token = self._token
             if token is None or token.expires_within(self._margin, self._clock()):
-                token = self._renew(token)
+                token = self._renew(token) if self._coordinate is None else \
+                    self._coordinated(token)
             return token.access_token
 
     def reject(self, access_token: str) -> None:
@@ -122,6 +134,12 @@ class TokenManager:
     def forget(self) -> None:
         with self._lock:
             self._token = None
+
+    def _coordinated(self, current: Token | None) -> Token:
+        assert self._coordinate is not None
+        token = self._coordinate(current, self._renew)
+        self._token = token
+        return token
 
     def _renew(self, current: Token | None) -> Token:
         if isinstance(self._client, ClientCredentials):

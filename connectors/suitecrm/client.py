@@ -52,6 +52,7 @@ from connectors.errors import (
 )
 from connectors.suitecrm.auth import (
     ClientCredentials,
+    Coordinator,
     PasswordClient,
     TokenManager,
     password_login,
@@ -95,11 +96,12 @@ class SuiteCRMClient:
         sleep: Callable[[float], None] = time.sleep,
         counter: CallCounter | None = None,
         clock: Callable[[], float] = time.time,
+        coordinate: Coordinator | None = None,
     ) -> None:
         self.transport = Transport(SERVICE, base_url, session=session, timeout=timeout,
                                    retry=retry, sleep=sleep, counter=counter)
         self.tokens = TokenManager(self.transport, credentials, token=token,
-                                   on_token=on_token, clock=clock)
+                                   on_token=on_token, clock=clock, coordinate=coordinate)
         self._fields: dict[str, dict[str, FieldInfo]] = {}
         self._refused: dict[str, str] = {}  # module -> SuiteCRM's refusal of its metadata
         self.rules = FieldRules(self._checkable_fields)

@@ -15,26 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import redis
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mobile_api.config import ApiConfig
+from mobile_api.state import api_config, api_redis
 from workers import deliveries, queues
 from workers.deliveries import Delivery, Source
 from workers.jobs.intake import FUNCTION
 
-EXTENSION = "socialcrm"
-
 
 def config() -> ApiConfig:
-    return cast("tuple[ApiConfig, redis.Redis]", current_app.extensions[EXTENSION])[0]
+    return api_config()
 
 
 def redis_client() -> redis.Redis:
-    return cast("tuple[ApiConfig, redis.Redis]", current_app.extensions[EXTENSION])[1]
+    return api_redis()
 
 
 def read_body(limit: int | None = None) -> bytes:

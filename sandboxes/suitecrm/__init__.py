@@ -144,7 +144,8 @@ One JSON object per file. A *module* file::
       "feed": "CREATED_CONTACT",         # optional: Activity Stream entry on create
       "counter": "case_number",          # optional: auto-increment field
       "admin_only": false,               # optional: non-admins are refused every action
-      "hard_delete": false,              # optional: DELETE removes the row for good
+      "hard_delete": false,              # optional: DELETE removes the row for good,
+                                         # with a counter every row numbered before it too
       "duration": {"start": "date_start", "end": "date_end", "hours": "duration_hours",
                    "minutes": "duration_minutes"},      # optional: computed end
       "timestamps": {"created": "date_created", "modified": "date_modified"},

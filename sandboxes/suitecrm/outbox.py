@@ -14,7 +14,8 @@ fill some in their own save (a Call's reminder times, the maps' coordinates on C
 which it lists too and the sandbox does not model (tests/live/test_outbox_v8.py).
 
 Outbox rows themselves run no hook, and only administrators reach them; deleting one
-removes it (``admin_only`` and ``hard_delete`` in its schema, see ``acl`` and ``records``).
+removes it and every older row (``admin_only`` and ``hard_delete`` in its schema, see
+``acl`` and ``records``).
 Writes the sandbox makes for itself (seeding, ``create_record``) are not user changes and
 append nothing, like rows a SuiteCRM had before the package was installed.
 """

@@ -204,13 +204,23 @@ class Records:
 
     def delete(self, schema: ModuleSchema, row: Row) -> None:
         if schema.hard_delete:  # a bean whose mark_deleted removes the row (the outbox)
-            self.store.rows[schema.module].pop(row["id"], None)
-            self.store.forget(schema.module, row["id"])
+            for gone in self._hard_deleted(schema, row):
+                self.store.rows[schema.module].pop(gone, None)
+                self.store.forget(schema.module, gone)
             return
         row["deleted"] = "1"
         if schema.modified_field in schema.fields:
             row[schema.modified_field] = self.now()
         self.store.forget(schema.module, row["id"])
+
+    def _hard_deleted(self, schema: ModuleSchema, row: Row) -> list[str]:
+        """The row, and with a counter every row numbered before it: the outbox's bean
+        prunes a queue from its oldest end (``SCRM_OutboxChange::mark_deleted``)."""
+        if not schema.counter:
+            return [row["id"]]
+        last = int(row.get(schema.counter) or 0)
+        return [r["id"] for r in list(self.store.rows[schema.module].values())
+                if int(r.get(schema.counter) or 0) <= last]
 
     def email_row(self, address: str, actor: Actor) -> Row:
         """The shared EmailAddresses row for an address (matched case-insensitively)."""

@@ -133,6 +133,24 @@ def test_only_administrators_reach_it_and_deleting_a_row_removes_it(
                     "OR record_id IN (%s, %s)", (MODULE, row.id, by_hand.id)) == 0
 
 
+def test_deleting_a_row_prunes_every_older_row_and_no_newer_one(
+        installed_package: str, crm: SuiteCRMClient, db: Database, tag: str) -> None:
+    notes = [crm.create("Notes", {"name": f"Prune {n} {tag}"}).id for n in range(6)]
+    rows = db.rows("SELECT id, sequence, record_id FROM scrm_change_outbox "
+                   "WHERE record_id IN (%s, %s, %s, %s, %s, %s) ORDER BY sequence",
+                   tuple(notes))
+    assert [row["record_id"] for row in rows] == notes
+    boundary = rows[3]
+    crm.delete(MODULE, boundary["id"])
+    assert db.value("SELECT COUNT(*) FROM scrm_change_outbox WHERE sequence <= %s",
+                    (boundary["sequence"],)) == 0, "the boundary and everything before it"
+    assert [row["record_id"] for row in db.rows(
+        "SELECT record_id FROM scrm_change_outbox WHERE sequence > %s ORDER BY sequence",
+        (boundary["sequence"],)) if row["record_id"] in notes] == notes[4:]
+    with pytest.raises(NotFoundError):
+        crm.delete(MODULE, rows[0]["id"])
+
+
 def test_the_service_s_own_writes_are_recognised_with_the_dates_suitecrm_answers(
         installed_package: str, crm: SuiteCRMClient, db: Database,
         redis_client: redis.Redis, tag: str) -> None:

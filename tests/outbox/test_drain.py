@@ -15,6 +15,7 @@ import redis
 
 from connectors.errors import ConnectorError
 from connectors.suitecrm import SuiteCRMClient
+from connectors.transport import CallCounter
 from plugin.outbox import MODULE, OutboxChange
 from sandboxes.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
 from tests.outbox.conftest import outbox_rows, stream, task
@@ -147,6 +148,22 @@ def test_pruning_keeps_the_newest_applied_rows_as_a_margin(
     assert outbox_rows(crm) == []
 
 
+def test_pruning_takes_one_request_however_many_rows_go(
+        sandbox: SuiteCRMSandbox, crm: SuiteCRMClient, redis_client: redis.Redis) -> None:
+    for n in range(30):
+        task(crm, f"Bulk {n}")
+    written = outbox_rows(crm)
+    assert drain(redis_client, crm, prune=False).applied == 30
+    counter = CallCounter()
+    counted = SuiteCRMClient.service_account(sandbox.url, *DEMO_SYNC_CLIENT, counter=counter)
+    assert crm_outbox.prune_applied(redis_client, counted, keep=5) == 25
+    deletes = {endpoint: n for (_, endpoint), n in counter.snapshot().items()
+               if endpoint.startswith("DELETE")}
+    assert sum(deletes.values()) == 1, deletes
+    assert outbox_rows(crm) == written[-5:]
+    assert crm_outbox.waiting_to_prune(redis_client) == 5
+
+
 def test_a_row_committed_late_behind_the_position_is_applied_once(
         crm: SuiteCRMClient, redis_client: redis.Redis, sandbox: SuiteCRMSandbox) -> None:
     """Concurrent requests commit in any order: a row numbered below rows already applied
@@ -182,10 +199,12 @@ def test_set_position_skips_what_came_before(crm: SuiteCRMClient,
         task(crm, f"History {n}")
     crm_outbox.set_position(redis_client, 5)
     after = task(crm, "News")
-    result = drain(redis_client, crm, keep=0)
+    result = drain(redis_client, crm, prune=False)
     assert [i.event["record_id"] for i in stream(redis_client)] == [after]
     assert (result.applied, result.late, result.position) == (1, 0, 6)
-    assert [row[0] for row in outbox_rows(crm)] == [1, 2, 3, 4, 5], "never read, nor pruned"
+    assert [row[0] for row in outbox_rows(crm)] == [1, 2, 3, 4, 5, 6], "never read"
+    assert crm_outbox.prune_applied(redis_client, crm, keep=0) == 1
+    assert outbox_rows(crm) == [], "pruned with the first applied row after them"
 
 
 def test_a_row_that_holds_no_change_is_skipped_and_pruned(

@@ -12,14 +12,24 @@ from rq import Queue
 from rq.job import Job, JobStatus
 
 from connectors.suitecrm import SuiteCRMClient
+from connectors.transport import CallCounter
 from sandboxes.suitecrm import SuiteCRMSandbox
-from tests.sync.conftest import MODULE, fb_item, finished_functions, interactions, person
+from tests.sync.conftest import (
+    MODULE,
+    fb_item,
+    finished_functions,
+    interactions,
+    person,
+)
 from tests.sync.events import facebook
 from tests.sync.worker_process import BurstWorker
-from workers import own_writes, runtime
+from workers import feed, own_writes, runtime
+from workers.crm_outbox import drain
+from workers.jobs import feed as feed_jobs
 from workers.jobs import ingest
 from workers.queues import JobPolicy, queue, queue_name
 
+ASSIGNEE = "seed_sally_id"
 AT_ONCE = JobPolicy(retries=3, backoff_seconds=(0,))  # retried in the same burst
 
 
@@ -158,3 +168,30 @@ def test_a_throttled_job_retries_when_suitecrm_said_and_keeps_its_retries(
                if job_id == job.id]
     assert timedelta(seconds=5) <= when - after <= timedelta(seconds=8)
     assert interactions(crm, f"{uid}_1") == []
+
+
+def test_the_ingest_publishes_to_the_feed_and_its_own_change_is_not_read_again(
+        redis_client: redis.Redis, crm: SuiteCRMClient, counter: CallCounter, uid: str):
+    drain(redis_client, crm, keep=0)  # what earlier tests changed is not this test's
+    feed_jobs.consume(redis_client, crm, consumer="test")
+    ingest.ingest_with(redis_client, crm, comment_event(uid, text="Первый 😀"))
+    (record,) = interactions(crm, f"{uid}_1")
+    crm.update(MODULE, record.id, {"assigned_user_id": ASSIGNEE})  # a person assigns it
+    ingest.ingest_with(redis_client, crm, comment_event(
+        uid, verb="edited", text="Второй 😡"))
+    (item,) = feed.timeline(redis_client, ASSIGNEE).items
+    assert (item.record_id, item.summary) == (record.id, "Второй 😡"), \
+        "in the assignee's feed at once, no drain needed"
+
+    drain(redis_client, crm, keep=0)  # the changes come back through the outbox
+    before = reads(counter)
+    summary = feed_jobs.consume(redis_client, crm, consumer="test")
+    assert summary.read >= 3 and summary.stale >= 3 and summary.dead == 0
+    assert reads(counter) == before, "the feed holds what the sync wrote: nothing is read"
+    (again,) = feed.timeline(redis_client, ASSIGNEE).items
+    assert again.summary == "Второй 😡"
+
+
+def reads(counter: CallCounter) -> int:
+    """Records read one by one (the feed reads a changed record so)."""
+    return counter.snapshot().get(("suitecrm", "GET /module/{id}"), 0)

@@ -27,6 +27,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from typing import Any, cast
 
 import redis
@@ -41,7 +42,7 @@ from connectors.errors import (
 )
 from connectors.suitecrm import Record, SuiteCRMClient
 from workers import feed, queues
-from workers.feed_items import fields_for, item_from_record
+from workers.feed_items import fields_for, item_from_record, version_of
 from workers.runtime import current
 from workers.streams import stream_key
 
@@ -193,6 +194,8 @@ def handle(client: redis.Redis, crm: SuiteCRMClient, entry: Entry, *,
     if event.get("action") == "delete":
         feed.remove(client, module, record_id)
         return "removed"
+    if _published_by_the_sync(client, event):
+        return "stale"
     try:
         record = crm.get(module, record_id, fields=fields_for(module))
     except NotFoundError:  # deleted since the event was sent
@@ -203,6 +206,29 @@ def handle(client: redis.Redis, crm: SuiteCRMClient, entry: Entry, *,
         return "skipped"
     return feed.publish(client, item_from_record(record), concerned_users(client, crm, record),
                         max_items=max_items)
+
+
+def _published_by_the_sync(client: redis.Redis, event: Mapping[str, Any]) -> bool:
+    """Whether the feed already holds what the service's own write made of the record.
+
+    The sync publishes each record it writes from SuiteCRM's answer (``publish_record``),
+    so the change coming back through the outbox, marked ``own``, needs no second read.
+    SuiteCRM answers ``date_modified`` to the minute and the outbox to the second, so the
+    versions compare by minute: a person's change in the same minute is not ``own`` and is
+    read as usual."""
+    stamp = event.get("date_modified")
+    if not event.get("own") or not isinstance(stamp, str):
+        return False
+    held = feed.held_version(client, str(event["module"]), str(event["record_id"]))
+    if held is None:
+        return False
+    try:
+        changed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if changed.tzinfo is None:
+        return False
+    return held[:13] >= version_of(changed)[:13]  # YYYYMMDDTHHMM
 
 
 def consume(client: redis.Redis, crm: SuiteCRMClient, *, consumer: str,

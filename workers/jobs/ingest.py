@@ -43,13 +43,14 @@ from connectors.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from connectors.suitecrm import SuiteCRMClient
+from connectors.suitecrm import Record, SuiteCRMClient
 from plugin.sync.ids import interaction_id
 from plugin.sync.items import BadItem, NotAnItem, SocialItem, from_event, is_serialised
 from plugin.sync.pipeline import Annotate, Applied, Step, apply_item
 from plugin.sync.steps import SyncSteps
 from workers import own_writes, queues, runtime
-from workers.jobs import outbox
+from workers.feed_items import KIND_OF_MODULE
+from workers.jobs import feed
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
 from workers.throttle import obeys_retry_after
 
@@ -168,10 +169,7 @@ def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str
         raise ItemBusy(f"{item.network} {item.external_id} is being written by another "
                        "worker; retried later") from exc
     _remember_own_writes(connection, applied)
-    if applied.writes():
-        # What the sync wrote comes back through SuiteCRM's change outbox (marked as the
-        # service's own) and from there into the reps' feeds: drain it now.
-        outbox.request_drain(connection)
+    _publish(connection, crm, applied)
     summary = applied.summary()
     summary["outcome"] = applied.interaction.outcome
     return summary
@@ -185,6 +183,25 @@ def _remember_own_writes(connection: redis.Redis, applied: Applied) -> None:
     for written in applied.writes():
         own_writes.remember(connection, written.module, written.record_id,
                             written.date_modified or datetime.now(UTC))
+
+
+def _publish(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied) -> None:
+    """Put what the sync wrote into the reps' feeds now, from SuiteCRM's own answers.
+
+    The same changes also come back through SuiteCRM's change outbox, marked as the
+    service's own; the feed then finds their version already there and reads nothing
+    (``workers.jobs.feed``), and the outbox is drained by the notices and the scheduler,
+    not by one more job per item. A publish that fails on SuiteCRM (the account owner
+    could not be read) is left to that road, which reads the record again."""
+    latest: dict[tuple[str, str], Record] = {}
+    for written in applied.writes():
+        if written.record is not None and written.module in KIND_OF_MODULE:
+            latest[(written.module, written.record_id)] = written.record
+    for (module, _), record in latest.items():
+        try:
+            feed.publish_record(connection, crm, module, record)
+        except ConnectorError as exc:
+            log.warning("feed: %s %s left to the change outbox: %s", module, record.id, exc)
 
 
 def _reason(event: Mapping[str, Any], exc: BaseException) -> str:

@@ -19,7 +19,7 @@ The job takes no arguments and no secrets: the worker process's runtime
 (``workers.runtime``) gives it the service account's SuiteCRM client and, in its options,
 the service account's own user id when the site has one (``SERVICE_USER_OPTION``) and how
 many applied rows to keep in SuiteCRM as a margin (``KEEP_OPTION``, default
-``workers.crm_outbox.DEFAULT_KEEP``).
+``workers.crm_outbox.DEFAULT_KEEP``, never fewer than its ``LOOKBACK``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import redis
 from rq import get_current_job
 
 from workers import runtime
-from workers.crm_outbox import DEFAULT_KEEP, DrainResult, drain
+from workers.crm_outbox import DEFAULT_KEEP, LOOKBACK, DrainResult, drain
 from workers.jobs import feed
 from workers.queues import JobPolicy, Purpose, enqueue
 from workers.throttle import obeys_retry_after
@@ -85,7 +85,8 @@ def drain_once(connection: redis.Redis, current: runtime.Runtime) -> DrainResult
     """One drain under the lock (waiting for a running one first)."""
     connection.delete(QUEUED_KEY)  # from now on a wake-up queues the next drain
     service_user = current.options.get(SERVICE_USER_OPTION)
-    keep = int(current.options.get(KEEP_OPTION, DEFAULT_KEEP))
+    # Never under the look-back: a late row below the newest pruned one would go unread.
+    keep = max(int(current.options.get(KEEP_OPTION, DEFAULT_KEEP)), LOOKBACK)
     with connection.lock(LOCK_KEY, timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS):
         result = drain(connection, current.suitecrm(), keep=keep,
                        service_user_id=str(service_user) if service_user else None)

@@ -16,8 +16,10 @@ if (!class_exists('Basic')) {
  * - only administrators reach it (the service account acts as one): a row names records and
  *   users a rep may not be allowed to see, and deleting one would hide a change from the
  *   service; there are no role actions to grant (bean_implements('ACL') is false);
- * - deleting a row removes it: the service deletes the rows it has applied, and rows kept
- *   with deleted = 1 would only make the table grow;
+ * - deleting a row removes it together with every older row: the outbox is a queue the
+ *   service prunes from its oldest end, and one DELETE call of its newest applied row then
+ *   prunes any number of rows (one call per row cost the real SuiteCRM as much as the
+ *   change itself); rows kept with deleted = 1 would only make the table grow;
  * - it has no screens and no tab.
  */
 #[\AllowDynamicProperties]
@@ -52,17 +54,23 @@ class SCRM_OutboxChange extends Basic
     }
 
     /**
-     * Remove the row (V8's DELETE calls this). No logic hook runs: nothing follows the outbox,
-     * and the row is the service's own bookkeeping. A failure is an error answer, so the
-     * service keeps the row on its list and deletes it again later.
+     * Remove the row and every older one (V8's DELETE calls this; see the class comment).
+     * No logic hook runs: nothing follows the outbox, and the rows are the service's own
+     * bookkeeping. A failure is an error answer, so the service prunes again later.
      */
     public function mark_deleted($id)
     {
+        $row = $this->db->fetchOne(
+            'SELECT sequence FROM ' . $this->table_name . ' WHERE id = ' . $this->db->quoted((string) $id)
+        );
+        if (empty($row)) {
+            return; // gone already: pruned with a newer row
+        }
         $done = $this->db->query(
-            'DELETE FROM ' . $this->table_name . ' WHERE id = ' . $this->db->quoted((string) $id)
+            'DELETE FROM ' . $this->table_name . ' WHERE sequence <= ' . (int) $row['sequence']
         );
         if ($done === false) {
-            throw new RuntimeException('SocialCRM: the change outbox row could not be removed');
+            throw new RuntimeException('SocialCRM: the change outbox rows could not be removed');
         }
     }
 }

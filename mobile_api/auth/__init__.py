@@ -1,0 +1,1 @@
+"""Reps' authentication: the token endpoints and the check every API route passes."""

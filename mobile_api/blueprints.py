@@ -1,0 +1,14 @@
+"""The mobile API's flask-smorest blueprints, in one flat list (each under ``/api/v1``).
+
+Adding a resource is one import and one entry here; ``api_setup`` registers them all.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from mobile_api.auth.routes import blueprint as auth
+
+API_BLUEPRINTS: tuple[Blueprint, ...] = (
+    auth,
+)
