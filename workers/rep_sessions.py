@@ -34,7 +34,7 @@ from typing import Any, cast
 
 import redis
 
-from connectors.suitecrm import PasswordClient, SuiteCRMClient, Token
+from connectors.suitecrm import FieldInfo, PasswordClient, SuiteCRMClient, Token
 from workers.tokens import TokenCipher
 
 PREFIX = "socialcrm:api:"
@@ -100,6 +100,7 @@ class SessionStore:
         self.access_seconds = access_seconds
         self.refresh_seconds = refresh_seconds
         self._options = dict(client_options or {})
+        self._fields: dict[str, dict[str, FieldInfo]] = {}  # shared by every rep's client
         self._clock = clock
 
     # -- sessions -------------------------------------------------------------------
@@ -168,7 +169,7 @@ class SessionStore:
             return self._renew_shared(session_id, current, renew)
 
         return SuiteCRMClient(self._url, self._client, token=token, coordinate=coordinate,
-                              **self._options)
+                              field_cache=self._fields, **self._options)
 
     def crm_for_user(self, user_id: str) -> SuiteCRMClient:
         """A client acting as the rep through their newest live session (workers)."""

@@ -97,12 +97,17 @@ class SuiteCRMClient:
         counter: CallCounter | None = None,
         clock: Callable[[], float] = time.time,
         coordinate: Coordinator | None = None,
+        field_cache: dict[str, dict[str, FieldInfo]] | None = None,
     ) -> None:
         self.transport = Transport(SERVICE, base_url, session=session, timeout=timeout,
                                    retry=retry, sleep=sleep, counter=counter)
         self.tokens = TokenManager(self.transport, credentials, token=token,
                                    on_token=on_token, clock=clock, coordinate=coordinate)
-        self._fields: dict[str, dict[str, FieldInfo]] = {}
+        # Field definitions are the same for every user: clients made per request for
+        # reps share one process-wide cache (``field_cache``) instead of each asking
+        # /meta/fields again. Refusals stay per client: they depend on the user's roles.
+        self._fields: dict[str, dict[str, FieldInfo]] = (
+            field_cache if field_cache is not None else {})
         self._refused: dict[str, str] = {}  # module -> SuiteCRM's refusal of its metadata
         self.rules = FieldRules(self._checkable_fields)
 

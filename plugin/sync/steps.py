@@ -7,8 +7,10 @@ pipeline two things:
 * ``annotate(item)``: the sentiment fields, computed before the interaction is written so
   they travel in the same create or edit call (no extra SuiteCRM call per comment);
 * ``steps``: identity matching for a person seen for the first time, the lead form's
-  Lead, and the Case a complaint or a message opens or joins, in that order (the Case
-  wants the person's Contact, which identity matching may just have found).
+  Lead, the Case a complaint or a message opens or joins, in that order (the Case
+  wants the person's Contact, which identity matching may just have found), and, for an
+  answer from the Page or organization, the first response it gives
+  (``plugin.sync.responses``).
 
 Every step is safe to run twice for one item (the pipeline reruns them on a retry): the
 identity step only runs for a profile this event created, leads and cases derive their
@@ -34,6 +36,7 @@ from plugin.sync.ids import PROFILES
 from plugin.sync.items import SocialItem, from_lead
 from plugin.sync.leads import lead_from_submission
 from plugin.sync.pipeline import Applied, Step
+from plugin.sync.responses import answered_by
 from plugin.sync.results import Upserted
 from plugin.sync.routing import Rotation
 from plugin.sync.rules import SyncRules
@@ -100,7 +103,7 @@ class SyncSteps:
 
     @property
     def steps(self) -> tuple[Step, ...]:
-        return (self.identity, self.lead, self.case)
+        return (self.identity, self.lead, self.case, self.response)
 
     def identity(self, crm: SuiteCRMClient, applied: Applied) -> Iterable[Upserted]:
         """Match a person seen for the first time to a Contact or Lead, with evidence."""
@@ -155,6 +158,15 @@ class SyncSteps:
         outcome = open_or_join_case(crm, facts, policy, self.rotation, self.clock())
         return tuple(Upserted(record.module, record.id, "updated", record)
                      for record in outcome.written)
+
+
+    def response(self, crm: SuiteCRMClient, applied: Applied) -> Iterable[Upserted]:
+        """An answer from the Page or organization: the customers it answered stop
+        waiting (``first_response_at``, status ``responded``)."""
+        if applied.item.direction != "outbound" or applied.item.verb != "add":
+            return ()
+        return tuple(Upserted(record.module, record.id, "updated", record)
+                     for record in answered_by(crm, applied.item))
 
 
 def _written_case_link(applied: Applied) -> dict[str, Any] | None:

@@ -174,3 +174,24 @@ def test_two_processes_renewing_one_rep_s_suitecrm_token_both_keep_working(
 def _mobile() -> rep_sessions.PasswordClient:
     from sandboxes.suitecrm import DEMO_MOBILE_CLIENT
     return rep_sessions.PasswordClient(*DEMO_MOBILE_CLIENT)
+
+
+def test_clients_made_per_request_share_field_metadata(api: Api, redis_url: str) -> None:
+    """A client is made for each request of a rep: the fields of a module are asked once
+    per process, not once per request."""
+    from connectors.suitecrm import Filter
+    from connectors.transport import CallCounter
+
+    log_in(api)
+    counter = CallCounter()
+    store = SessionStore(redis.Redis.from_url(redis_url), TokenCipher(SECRET_KEY),
+                         suitecrm_url=api.suitecrm_url, password_client=_mobile(),
+                         client_options={"counter": counter})
+    (raw,) = list(api.redis.scan_iter(rep_sessions.SESSION + "*"))
+    session_id = raw.decode().removeprefix(rep_sessions.SESSION)
+    for _ in range(3):
+        store.crm_for_session(session_id).list(
+            "Contacts", filter=Filter.where(last_name="Nobody"), page_size=1)
+    asked = {endpoint: n for (_, endpoint), n in counter.snapshot().items()
+             if "meta" in endpoint}
+    assert list(asked.values()) == [1], asked

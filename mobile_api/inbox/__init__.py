@@ -1,0 +1,2 @@
+"""The rep's inbox: social interactions waiting for their answer, most urgent first
+(docs/mobile-records.md)."""
