@@ -21,6 +21,7 @@ from connectors.suitecrm import PasswordClient
 from mobile_api import health
 from mobile_api.api_setup import init_api
 from mobile_api.config import ApiConfig
+from mobile_api.feed.compression import init_compression
 from mobile_api.state import ApiState, install
 from mobile_api.webhooks import facebook, linkedin, suitecrm
 from workers.rep_sessions import SessionStore
@@ -43,6 +44,7 @@ def create_app(config: ApiConfig) -> Flask:
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # after the plain blueprints: its error handler serves them too
+    init_compression(app)
     app.register_error_handler(redis.RedisError, _redis_down)
     return app
 

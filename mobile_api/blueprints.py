@@ -8,11 +8,13 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from mobile_api.auth.routes import blueprint as auth
+from mobile_api.feed.routes import blueprint as feed
 from mobile_api.inbox.routes import blueprint as inbox
 from mobile_api.records.routes import cards, records
 
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     auth,
+    feed,
     records,
     cards,
     inbox,

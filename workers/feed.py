@@ -14,6 +14,11 @@ reader never sees an item without its data or a timeline over its bound, and tri
 items are deleted with their index entries in the same step. A deleted record leaves a
 tombstone for a day, so a change event read before the delete cannot bring it back.
 
+Every script that changes a live timeline also appends what it did to the rep's change
+log in the same step (``workers.feed_scripts``), which ``workers.feed_changes`` reads to
+tell an offline app what changed since its last sync. Items are kept in a compact form
+(``workers.feed_codec``) that the mobile API serves as it is.
+
 While ``socialcrm feed rebuild`` builds fresh timelines under its own prefix, it is
 registered in ``rebuilds``, and every publish and remove is applied to its keys as well
 (first, then to the live keys), so nothing that happens during a rebuild is lost when it
@@ -25,14 +30,15 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
 import redis
 
 from workers import feed_scripts as scripts
-from workers.feed_items import FeedItem
+from workers.feed_codec import item_from_stored, stored_json
+from workers.feed_items import KINDS, FeedItem
 
 PREFIX = "socialcrm:feed:"
 REBUILDS_KEY = PREFIX + "rebuilds"
@@ -41,6 +47,7 @@ MAX_PAGE_SIZE = 100
 TOMBSTONE_SECONDS = 24 * 3600
 _USER = re.compile(r"^\S{1,100}$")
 _CURSOR = re.compile(r"^(\d{1,15})-([0-9a-f]{24})$")
+_REFERENCE = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,63}):([A-Za-z0-9_.-]{1,100})$")
 _RETRIES = 8
 
 Outcome = Literal["published", "stale", "gone", "closed"]
@@ -66,8 +73,16 @@ class FeedKeys:
     def records(self, user_id: str) -> str:
         return f"{self.prefix}recs:{user_id}"
 
+    def changes(self, user_id: str) -> str:
+        """The rep's change log (only the live keys keep one)."""
+        return f"{self.prefix}log:{user_id}"
+
     def user_keys(self, user_id: str) -> list[str]:
+        """The keys a rebuild swaps: the change log is not one of them."""
         return [self.timeline(user_id), self.items(user_id), self.records(user_id)]
+
+    def logged_keys(self, user_id: str) -> list[str]:
+        return [*self.user_keys(user_id), self.changes(user_id)]
 
     @property
     def holders(self) -> str:
@@ -76,6 +91,11 @@ class FeedKeys:
     @property
     def users(self) -> str:
         return self.prefix + "users"
+
+    @property
+    def log_floors(self) -> str:
+        """user -> the newest change-log entry trimmed away (see ``feed_changes``)."""
+        return self.prefix + "log-floors"
 
 
 LIVE = FeedKeys(PREFIX)
@@ -86,6 +106,15 @@ class Page:
     """One page of a timeline; ``next_cursor`` is ``None`` on the last page."""
 
     items: tuple[FeedItem, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """One page as stored: (item id, stored JSON) pairs, for the API to serve as they are
+    (``workers.feed_codec.api_item``)."""
+
+    entries: tuple[tuple[bytes, bytes], ...]
     next_cursor: str | None
 
 
@@ -125,9 +154,9 @@ def publish_to(client: redis.Redis, keys: FeedKeys, item: FeedItem, users: list[
         everyone = users + [u for u in holders if u not in users]
         answer = script(
             keys=[keys.holders, keys.users, tombstone_key(item.module, item.record_id),
-                  LIVE.holders, REBUILDS_KEY,
-                  *(key for user in everyone for key in keys.user_keys(user))],
-            args=[field, item.id, item.score, item.version, item.to_json(), max_items,
+                  LIVE.holders, REBUILDS_KEY, keys.log_floors,
+                  *(key for user in everyone for key in keys.logged_keys(user))],
+            args=[field, item.id, item.score, item.version, stored_json(item), max_items,
                   len(users), keys.token, *everyone])
         outcome = _text(answer)
         if outcome != "retry":
@@ -150,8 +179,8 @@ def remove_from(client: redis.Redis, keys: FeedKeys, module: str, record_id: str
     for _ in range(_RETRIES):
         holders = _holders(client, keys, field)
         answer = int(script(
-            keys=[keys.holders, REBUILDS_KEY,
-                  *(key for user in holders for key in keys.user_keys(user))],
+            keys=[keys.holders, REBUILDS_KEY, keys.log_floors,
+                  *(key for user in holders for key in keys.logged_keys(user))],
             args=[field, keys.token, *holders]))
         if answer != -2:
             return max(answer, 0)
@@ -159,22 +188,46 @@ def remove_from(client: redis.Redis, keys: FeedKeys, module: str, record_id: str
 
 
 def timeline(client: redis.Redis, user_id: str, limit: int = 20,
-             before_cursor: str | None = None) -> Page:
+             before_cursor: str | None = None, *, kinds: Sequence[str] = (),
+             record: str | None = None) -> Page:
     """A page of ``user_id``'s feed, newest first, after ``before_cursor`` (a page's
     ``next_cursor``). Items with equal times keep one order, so paging never repeats or
-    skips one, even when newer items arrive between pages."""
+    skips one, even when newer items arrive between pages. ``kinds`` and ``record`` filter
+    as :func:`stored_page` says."""
+    page = stored_page(client, user_id, limit, before_cursor, kinds=kinds, record=record)
+    items = tuple(item_from_stored(_text(item_id), data) for item_id, data in page.entries)
+    return Page(items, page.next_cursor)
+
+
+def stored_page(client: redis.Redis, user_id: str, limit: int = 20,
+                before_cursor: str | None = None, *, kinds: Sequence[str] = (),
+                record: str | None = None) -> StoredPage:
+    """:func:`timeline`'s page as stored, read in one script (one round trip).
+
+    ``kinds``: only items of these kinds; ``record`` (``Module:id``): only items about that
+    record or about a record it is the parent, account or contact of (the item's
+    ``related``). Raises ``CursorError`` for a cursor :func:`timeline` did not make and
+    ``ValueError`` for other bad arguments."""
     (user,) = _valid_users([user_id])
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValueError(f"a page holds 1 to {MAX_PAGE_SIZE} items")
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown feed item kinds: {', '.join(unknown)}")
+    reference = _REFERENCE.match(record) if record is not None else None
+    if record is not None and reference is None:
+        raise ValueError(f"not a record reference (Module:id): {record[:120]!r}")
+    module, record_id = reference.groups() if reference else ("", "")
     score, after = ("", "") if before_cursor is None else _parse_cursor(before_cursor)
     rows = client.register_script(scripts.PAGE)(
-        keys=[LIVE.timeline(user), LIVE.items(user)], args=[limit + 1, score, after])
-    triples = [(_text(rows[i]), int(float(_text(rows[i + 1]))), rows[i + 2])
+        keys=[LIVE.timeline(user), LIVE.items(user)],
+        args=[limit + 1, score, after, " ".join(sorted(set(kinds))), module, record_id])
+    triples = [(_bytes(rows[i]), _text(rows[i + 1]), _bytes(rows[i + 2]))
                for i in range(0, len(rows), 3)]
     shown = triples[:limit]
-    items = tuple(FeedItem.from_json(data) for _id, _score, data in shown)
     more = len(triples) > limit
-    return Page(items, f"{shown[-1][1]}-{shown[-1][0]}" if more else None)
+    cursor = f"{int(float(shown[-1][1]))}-{shown[-1][0].decode()}" if more else None
+    return StoredPage(tuple((item_id, data) for item_id, _score, data in shown), cursor)
 
 
 def active_rebuilds(client: redis.Redis) -> list[tuple[FeedKeys, str | None]]:
@@ -219,3 +272,7 @@ def _parse_cursor(cursor: str) -> tuple[str, str]:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode()

@@ -31,7 +31,7 @@ import regex
 from connectors.suitecrm import Record
 
 Kind = Literal["interaction", "case", "lead", "call", "meeting", "task", "note",
-               "opportunity", "contact", "crm_change"]
+               "opportunity", "contact", "alert", "crm_change"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 TITLE_LIMIT = 80  # grapheme clusters, the ellipsis included
 SUMMARY_LIMIT = 160
@@ -67,6 +67,12 @@ FEED_FIELDS: Mapping[str, tuple[str, ...]] = {
 }
 # The field that holds a module's status-like value (Opportunities have a sales stage).
 _STATUS_FIELD = {"Opportunities": "sales_stage"}
+
+
+def reference(module: str, record_id: str) -> str:
+    """How an item names a record it is about (``Accounts:<id>``): the mobile API's
+    ``record`` filter takes the same text."""
+    return f"{module}:{record_id}"
 
 
 def kind_of(module: str) -> Kind:
@@ -112,7 +118,9 @@ class FeedItem:
     """One feed entry. ``title`` and ``summary`` are cut to their limits on creation;
     ``occurred_at`` (what the feed sorts by) is kept in UTC to the second; ``ref`` is the record's
     SuiteCRM detail view relative to the site root; ``permalink`` is where a social
-    interaction lives on its network."""
+    interaction lives on its network. ``related`` names the records the item's record
+    hangs off (its parent, account, contact) as :func:`reference` texts, so a record's
+    page can show the activity about it."""
 
     kind: Kind
     module: str
@@ -126,6 +134,7 @@ class FeedItem:
     sentiment: str | None = None
     status: str | None = None
     permalink: str | None = None
+    related: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -140,6 +149,7 @@ class FeedItem:
                            self.occurred_at.astimezone(UTC).replace(microsecond=0))
         object.__setattr__(self, "title", shorten(self.title.strip(), TITLE_LIMIT))
         object.__setattr__(self, "summary", shorten(one_line(self.summary), SUMMARY_LIMIT))
+        object.__setattr__(self, "related", tuple(self.related))
 
     @property
     def id(self) -> str:
@@ -165,6 +175,8 @@ class FeedItem:
             value = getattr(self, name)
             if value:
                 data[name] = value
+        if self.related:
+            data["related"] = list(self.related)
         return data
 
     def to_json(self) -> str:
@@ -182,7 +194,7 @@ class FeedItem:
             occurred_at=datetime.fromisoformat(data["at"]), summary=data.get("summary", ""),
             actor=data.get("actor"), network=data.get("network"),
             sentiment=data.get("sentiment"), status=data.get("status"),
-            permalink=data.get("permalink"))
+            permalink=data.get("permalink"), related=tuple(data.get("related") or ()))
         if data.get("id") != item.id:
             raise ValueError("feed item id does not match its module, record and version")
         return item
@@ -209,12 +221,21 @@ def item_from_record(record: Record) -> FeedItem:
         actor=actor or _text(record, "modified_by_name") or None, network=network,
         sentiment=_text(record, "sentiment_label") or None,
         status=_text(record, _STATUS_FIELD.get(record.module, "status")) or None,
-        permalink=_text(record, "permalink") or None)
+        permalink=_text(record, "permalink") or None, related=_related(record))
 
 
 def _text(record: Record, name: str) -> str:
     value = record.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _related(record: Record) -> tuple[str, ...]:
+    """The records this one hangs off: its parent, its account, its contact."""
+    found = [(_text(record, "parent_type"), _text(record, "parent_id")),
+             ("Accounts", _text(record, "account_id")),
+             ("Contacts", _text(record, "contact_id"))]
+    refs = [reference(module, record_id) for module, record_id in found if module and record_id]
+    return tuple(ref for ref in dict.fromkeys(refs) if ref != reference(record.module, record.id))
 
 
 def _fallback_title(record: Record, network: str | None, text: str) -> str:

@@ -4,9 +4,17 @@ Why Lua: publishing an item touches the item hash, each rep's timeline and its b
 record's holders and any running rebuild's fresh keys; a delete does the reverse; a page
 read must see one consistent timeline. Each script runs in Redis as one step, so readers
 never see half a change and two workers never interleave (``workers.feed`` calls them).
+
+Why the change log is written here: an offline app asks what changed in its rep's
+timeline since its last sync (``workers.feed_changes``). Each script that changes a live
+timeline appends what it did to that rep's change log in the same step, so the log can
+never miss a change nor announce one that did not happen. A rebuild's fresh keys keep no
+log: swapping them in starts a new generation of the timeline (see ``feed_changes``).
 """
 
 from __future__ import annotations
+
+LOG_TRIM_BATCH = 100  # change-log entries past its bound before it is trimmed (in whole nodes)
 
 SPLIT = """
 local function split(text)
@@ -16,10 +24,30 @@ local function split(text)
 end
 """
 
-# KEYS: holders, users, tombstone, live holders (the version guard), rebuilds, then
-# (timeline, items, recs) per user, the audience first. ARGV: record field, item id,
-# score, version, JSON, bound, audience size, rebuild token ('' for live), users...
-PUBLISH = SPLIT + """
+# The change log of one rep: a stream of one-field entries, ``+ <item id>`` for an item
+# added or replaced, ``d|r|t <item id> <Module/record>`` for one that left (record
+# deleted, reassigned away, trimmed past the bound). ``log`` is false when the keys are a
+# rebuild's. Trimming drops whole stream nodes, and remembers the newest entry dropped
+# (the floor) so a reader knows whether its position is still covered.
+CHANGE_LOG = f"""
+local function note(log, kind, value)
+  if log then redis.call('XADD', log, '*', kind, value) end
+end
+local function cap(log, floors, user, keep)
+  if not log then return end
+  local excess = redis.call('XLEN', log) - keep
+  if excess < {LOG_TRIM_BATCH} then return end
+  local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', excess)
+  local removed = redis.call('XTRIM', log, 'MAXLEN', '~', keep)
+  if removed > 0 then redis.call('HSET', floors, user, oldest[removed][1]) end
+end
+"""
+
+# KEYS: holders, users, tombstone, live holders (the version guard), rebuilds, log floors,
+# then (timeline, items, recs, change log) per user, the audience first. ARGV: record
+# field, item id, score, version, stored JSON, bound, audience size, rebuild token ('' for
+# live), users...
+PUBLISH = SPLIT + CHANGE_LOG + """
 local field, id, score, version, data = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local bound, n_aud, token = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local users = {}
@@ -47,17 +75,19 @@ local function forget_holder(f, user)
   else redis.call('HSET', KEYS[1], f, table.concat(kept, ' ')) end
 end
 for i, user in ipairs(users) do
-  local tl, items, recs = KEYS[3 + 3 * i], KEYS[4 + 3 * i], KEYS[5 + 3 * i]
+  local base = 6 + 4 * (i - 1)
+  local tl, items, recs = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
+  local log = token == '' and KEYS[base + 4]
   local held = redis.call('HGET', recs, field)
-  if held then
-    local old = split(held)[2]
-    if i > n_aud or old ~= id then
-      redis.call('ZREM', tl, old)
-      redis.call('HDEL', items, old)
-      redis.call('HDEL', recs, field)
-    end
+  local before = held and split(held)[2]  -- the record's item in this timeline until now
+  if before and (i > n_aud or before ~= id) then
+    redis.call('ZREM', tl, before)
+    redis.call('HDEL', items, before)
+    redis.call('HDEL', recs, field)
+    if i > n_aud then note(log, 'r', before .. ' ' .. field) end
   end
   if i <= n_aud then
+    local previous = before == id and redis.call('HGET', items, id)
     redis.call('ZADD', tl, score, id)
     redis.call('HSET', items, id, data)
     redis.call('HSET', recs, field, version .. ' ' .. id)
@@ -73,24 +103,33 @@ for i, user in ipairs(users) do
           local item = cjson.decode(json)
           local f = item['module'] .. '/' .. item['record_id']
           redis.call('HDEL', recs, f)
-          if f ~= field then forget_holder(f, user) end
+          if f ~= field then
+            forget_holder(f, user)
+            note(log, 't', gone .. ' ' .. f)
+          elseif before then  -- the new version went straight past the bound
+            note(log, 't', before .. ' ' .. f)
+          end
         end
       end
     end
+    if redis.call('ZSCORE', tl, id) and previous ~= data then note(log, '+', id) end
+    cap(log, KEYS[6], user, bound)
   end
 end
 local holders = {version}
 for i = 1, n_aud do
-  if redis.call('HEXISTS', KEYS[5 + 3 * i], field) == 1 then holders[#holders + 1] = users[i] end
+  if redis.call('HEXISTS', KEYS[5 + 4 * i], field) == 1 then
+    holders[#holders + 1] = users[i]
+  end
 end
 if #holders == 1 then redis.call('HDEL', KEYS[1], field)
 else redis.call('HSET', KEYS[1], field, table.concat(holders, ' ')) end
 return 'published'
 """
 
-# KEYS: holders, rebuilds, then (timeline, items, recs) per holder.
+# KEYS: holders, rebuilds, log floors, then (timeline, items, recs, change log) per holder.
 # ARGV: record field, rebuild token, holders...
-REMOVE = SPLIT + """
+REMOVE = SPLIT + CHANGE_LOG + """
 local field, token = ARGV[1], ARGV[2]
 if token ~= '' and redis.call('HEXISTS', KEYS[2], token) == 0 then return -1 end
 local entry = redis.call('HGET', KEYS[1], field)
@@ -102,13 +141,15 @@ if entry then
 end
 local removed = 0
 for i = 3, #ARGV do
-  local base = (i - 3) * 3
-  local held = redis.call('HGET', KEYS[base + 5], field)
+  local base = 3 + (i - 3) * 4
+  local tl, items, recs = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
+  local held = redis.call('HGET', recs, field)
   if held then
     local id = split(held)[2]
-    redis.call('ZREM', KEYS[base + 3], id)
-    redis.call('HDEL', KEYS[base + 4], id)
-    redis.call('HDEL', KEYS[base + 5], field)
+    redis.call('ZREM', tl, id)
+    redis.call('HDEL', items, id)
+    redis.call('HDEL', recs, field)
+    note(token == '' and KEYS[base + 4], 'd', id .. ' ' .. field)
     removed = removed + 1
   end
 end
@@ -116,30 +157,78 @@ redis.call('HDEL', KEYS[1], field)
 return removed
 """
 
-# KEYS: timeline, items. ARGV: how many, cursor score ('' for the top), cursor item id.
+# KEYS: timeline, items. ARGV: how many, cursor score ('' for the top), cursor item id,
+# kinds (space-separated, '' for all), record module and id ('' for all).
 # Order: score descending, then item id descending (Redis' own order, reversed).
+# Without filters it reads exactly the ids it returns; with filters it walks the timeline
+# (bounded) in chunks until the page is full, matching each item's JSON as text: a filter
+# is a JSON token, "kind":"note" or "Cases:<id>", preceded by the character that must
+# precede it there ({ or , before a key; [ or , before a list entry). Inside a JSON string
+# every quote is escaped (\"), so a title can never fake one; and the encoder writes no
+# spaces (``workers.feed_codec``). Module and id are letters, digits and _ . - only, so
+# they need no escaping. Matching text is several times faster than decoding each item.
 PAGE = """
 local want, score, after = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local out = {}
-local function emit(id, at)
-  local data = redis.call('HGET', KEYS[2], id)
-  if data then out[#out + 1] = id; out[#out + 1] = at; out[#out + 1] = data end
+local kinds, module, record = ARGV[4], ARGV[5], ARGV[6]
+local filtered = kinds ~= '' or module ~= ''
+local wanted = {}
+for kind in string.gmatch(kinds, '[^ ]+') do wanted[#wanted + 1] = '"kind":"' .. kind .. '"' end
+local own_module, own_id = '"module":"' .. module .. '"', '"record_id":"' .. record .. '"'
+local as_related = '"' .. module .. ':' .. record .. '"'
+local function has(data, token, before)
+  local from = 1
+  while true do
+    local at = string.find(data, token, from, true)
+    if not at then return false end
+    if at > 1 and string.find(before, string.sub(data, at - 1, at - 1), 1, true) then
+      return true
+    end
+    from = at + 1
+  end
 end
+local function matches(data)
+  if not filtered then return true end
+  if #wanted > 0 then
+    local any = false
+    for _, token in ipairs(wanted) do
+      if has(data, token, '{,') then any = true; break end
+    end
+    if not any then return false end
+  end
+  if module == '' then return true end
+  return (has(data, own_module, '{,') and has(data, own_id, '{,'))
+    or has(data, as_related, '[,')
+end
+local out = {}
+local function full(id, at)
+  local data = redis.call('HGET', KEYS[2], id)
+  if data and matches(data) then
+    out[#out + 1] = id; out[#out + 1] = at; out[#out + 1] = data
+  end
+  return #out / 3 >= want
+end
+local function chunk() if filtered then return 100 end return want - #out / 3 end
 if score == '' then
-  local rows = redis.call('ZREVRANGE', KEYS[1], 0, want - 1, 'WITHSCORES')
-  for i = 1, #rows, 2 do emit(rows[i], rows[i + 1]) end
-  return out
+  local start = 0
+  while true do
+    local size = chunk()
+    local rows = redis.call('ZREVRANGE', KEYS[1], start, start + size - 1, 'WITHSCORES')
+    for i = 1, #rows, 2 do if full(rows[i], rows[i + 1]) then return out end end
+    if #rows < 2 * size then return out end
+    start = start + size
+  end
 end
 local same = redis.call('ZRANGEBYSCORE', KEYS[1], score, score)
 for i = #same, 1, -1 do
-  if #out / 3 >= want then return out end
-  if same[i] < after then emit(same[i], score) end
+  if same[i] < after and full(same[i], score) then return out end
 end
-local need = want - #out / 3
-if need > 0 then
+local offset = 0
+while true do
+  local size = chunk()
   local rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. score, '-inf',
-                          'WITHSCORES', 'LIMIT', 0, need)
-  for i = 1, #rows, 2 do emit(rows[i], rows[i + 1]) end
+                          'WITHSCORES', 'LIMIT', offset, size)
+  for i = 1, #rows, 2 do if full(rows[i], rows[i + 1]) then return out end end
+  if #rows < 2 * size then return out end
+  offset = offset + size
 end
-return out
 """

@@ -33,6 +33,7 @@ from workers.jobs.feed import FUNCTION as DRAIN_FEED
 from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
 from workers.jobs.poll import POLL_ALL
 from workers.jobs.reconcile import FUNCTION as RECONCILE
+from workers.jobs.sla import FUNCTION as SLA_WATCH
 from workers.queues import DEFAULT_POLICY, Purpose, queue_name
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     # Notices wake the drain at once; this turn catches what no notice announced.
     Periodic("outbox-drain", DRAIN_OUTBOX, every=60, purpose="webhooks"),
     Periodic("feed-drain", DRAIN_FEED, every=60, purpose="webhooks"),
+    # Warnings before an answer is due, alerts to managers once it is late.
+    Periodic("sla-watch", SLA_WATCH, every=60, purpose="webhooks"),
 )
 
 

@@ -23,6 +23,7 @@ from plugin.sync.complaints import ComplaintPolicy
 from plugin.sync.routing import ROUTING_KINDS, RoutingKind, RoutingPolicy, RoutingRule
 from plugin.sync.sla import BusinessHours, SlaPolicy, parse_clock, parse_day, parse_duration
 
+NETWORKS = tuple(key for key, _ in dropdown("scrm_network_list").options if key)
 INTERACTION_KINDS = frozenset(key for key, _ in dropdown("scrm_interaction_kind_list").options
                               if key)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -222,7 +223,8 @@ def _read_sla(table: _Table, priorities: tuple[str, ...]) -> SlaPolicy:
     base = SlaPolicy()
     targets: dict[str, Mapping[str, timedelta]] = {}
     for key, allowed, what in (("by_priority", priorities, "priority"),
-                               ("by_kind", tuple(sorted(INTERACTION_KINDS)), "kind")):
+                               ("by_kind", tuple(sorted(INTERACTION_KINDS)), "kind"),
+                               ("by_network", NETWORKS, "network")):
         given = table.raw(key, None)
         defaults = {name: target for name, target in getattr(base, key).items()
                     if name in allowed}
@@ -234,11 +236,13 @@ def _read_sla(table: _Table, priorities: tuple[str, ...]) -> SlaPolicy:
         targets[key] = MappingProxyType({str(name): parse_duration(value, listed.where(str(name)))
                                          for name, value in listed.data.items()})
     default = parse_duration(table.raw("default", 24 * 60), table.where("default"))
+    warn_before = parse_duration(table.raw("warn_before", 15), table.where("warn_before"))
     hours_table = table.raw("business_hours", None)
     hours = None if hours_table is None else \
         _read_business_hours(_Table(hours_table, table.where("business_hours")))
     table.done()
-    return SlaPolicy(targets["by_priority"], targets["by_kind"], default, hours)
+    return SlaPolicy(targets["by_priority"], targets["by_kind"], default, hours,
+                     targets["by_network"], warn_before)
 
 
 def _read_business_hours(table: _Table) -> BusinessHours:

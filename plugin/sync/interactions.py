@@ -46,7 +46,7 @@ READ_FIELDS = (
     "name", "network", "external_id", "kind", "direction", "parent_external_id",
     "thread_external_id", "author_name", "author_handle", "author_profile_url",
     "author_external_id", "body", "permalink", "occurred_at", "status", "raw_payload",
-    "profile_id", "date_modified",
+    "profile_id", "date_modified", "sla_due_at",
 )
 SUBJECT_TEXT = 80  # stored characters of the body in the subject (the field holds 255)
 SUBJECT_AUTHOR = 60
@@ -61,6 +61,11 @@ class Plan:
 
     changes: dict[str, Any]
     state: SyncState
+
+
+# Annotations written only into an empty field: a due time set once (by the sync, or
+# earlier by a Case with a higher priority) is not moved by a later edit of the text.
+SET_ONCE = frozenset({"sla_due_at"})
 
 
 def upsert_interaction(crm: SuiteCRMClient, item: SocialItem, *,
@@ -115,7 +120,8 @@ def plan(item: SocialItem, current: Mapping[str, Any] | None, *,
 
     if item.body is not None and stamp.beats(state.content):
         target.update(body=item.body, name=subject(item, fields.get("author_name")))
-        target.update(annotations or {})
+        target.update({name: value for name, value in (annotations or {}).items()
+                       if name not in SET_ONCE or _empty(fields.get(name))})
         if author is not None:
             target.update(author_name=author.name or None, author_handle=author.handle,
                           author_profile_url=author.profile_url)

@@ -1,4 +1,4 @@
-"""A site's sync rules in one TOML file: sentiment scorer, identity, leads, cases.
+"""A site's sync rules in one TOML file: sentiment scorer, identity, leads, cases, team.
 
 Why a file and not environment variables: the rules are structured (keywords per
 language, routing rules in order, a field mapping, business hours) and an admin reviews
@@ -23,6 +23,9 @@ lead_source = "Other"
 favourite_colour = "description"
 
 [cases]                              # see docs/cases.md
+
+[team]
+managers = ["seed_sarah_id"]         # SuiteCRM user ids: SLA breaches and wave alerts
 ```
 """
 
@@ -39,7 +42,7 @@ from plugin.sync.identity import MatchPolicy
 from plugin.sync.lead_mapping import LeadMapping
 
 T = TypeVar("T")
-SECTIONS = ("sentiment", "identity", "leads", "cases")
+SECTIONS = ("sentiment", "identity", "leads", "cases", "team")
 
 
 class RulesError(ValueError):
@@ -54,6 +57,7 @@ class SyncRules:
     identity: MatchPolicy = field(default_factory=MatchPolicy)
     leads: LeadMapping = field(default_factory=LeadMapping)
     cases: CasePolicy = field(default_factory=CasePolicy)
+    managers: tuple[str, ...] = ()  # SuiteCRM user ids alerted on breaches and waves
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SyncRules:
@@ -65,6 +69,7 @@ class SyncRules:
             identity=_dataclass(MatchPolicy, _table(data, "identity"), "identity"),
             leads=_leads(_table(data, "leads")),
             cases=CasePolicy.from_dict(_table(data, "cases")),
+            managers=_managers(_table(data, "team")),
         )
 
 
@@ -97,6 +102,15 @@ def _scorer(section: Mapping[str, Any]) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValueError("sentiment.scorer: expected 'package.module:factory'")
     return value or None
+
+
+def _managers(section: Mapping[str, Any]) -> tuple[str, ...]:
+    _only(section, {"managers"}, "team")
+    value = section.get("managers", [])
+    if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.strip() and len(v) <= 36 and " " not in v for v in value):
+        raise ValueError("team.managers: expected a list of SuiteCRM user ids")
+    return tuple(dict.fromkeys(value))
 
 
 def _leads(section: Mapping[str, Any]) -> LeadMapping:

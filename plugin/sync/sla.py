@@ -1,7 +1,9 @@
 """When must the company have answered? The SLA due time of an interaction.
 
-The target is a duration per Case priority and per interaction kind; when both apply the
-shorter wins (a Messenger message is answered within the hour even on a P3 Case). With
+The target is a duration per Case priority, per interaction kind and per network; when
+several apply the shortest wins (a Messenger message is answered within the hour even on
+a P3 Case). An interaction without a Case has no priority: its kind, its network or the
+default set its target. With
 business hours configured the clock only runs on working days between ``start`` and
 ``end`` in the configured time zone (holidays skipped); without, it runs around the clock.
 
@@ -52,24 +54,28 @@ def _hours(**targets: float) -> Mapping[str, timedelta]:
 
 @dataclass(frozen=True, slots=True)
 class SlaPolicy:
-    """Targets per priority and per kind; the shortest that applies wins."""
+    """Targets per priority, kind and network; the shortest that applies wins.
+    ``warn_before``: how long before the due time the assignee is warned."""
 
     by_priority: Mapping[str, timedelta] = field(
         default_factory=lambda: _hours(P1=1, P2=4, P3=24))
     by_kind: Mapping[str, timedelta] = field(default_factory=lambda: _hours(message=1))
     default: timedelta = timedelta(hours=24)
     business_hours: BusinessHours | None = None
+    by_network: Mapping[str, timedelta] = field(default_factory=lambda: _hours())
+    warn_before: timedelta = timedelta(minutes=15)
 
-    def target(self, priority: str, kind: str) -> timedelta:
-        applicable = [t for t in (self.by_priority.get(priority), self.by_kind.get(kind))
-                      if t is not None]
+    def target(self, priority: str, kind: str, network: str = "") -> timedelta:
+        applicable = [t for t in (self.by_priority.get(priority), self.by_kind.get(kind),
+                                  self.by_network.get(network)) if t is not None]
         return min(applicable) if applicable else self.default
 
 
-def sla_due_at(start: datetime, *, priority: str, kind: str, policy: SlaPolicy) -> datetime:
+def sla_due_at(start: datetime, *, priority: str, kind: str, policy: SlaPolicy,
+               network: str = "") -> datetime:
     """The due time (aware UTC, whole minutes) of an interaction that arrived at ``start``."""
     _require_aware(start)
-    target = policy.target(priority, kind)
+    target = policy.target(priority, kind, network)
     hours = policy.business_hours
     due = add_business_time(start, target, hours) if hours else start.astimezone(UTC) + target
     return ceil_to_minute(due)

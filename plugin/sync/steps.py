@@ -29,6 +29,7 @@ from connectors.errors import NotFoundError
 from connectors.social import LeadSubmission
 from connectors.suitecrm import Record, SuiteCRMClient
 from plugin.sentiment import Scorer, Sentiment
+from plugin.sync.answers import answer_due, needs_answer
 from plugin.sync.cases import CaseFacts, open_or_join_case
 from plugin.sync.complaints import case_trigger
 from plugin.sync.identity import IdentityFacts, apply_match, match_identity
@@ -82,13 +83,16 @@ class SyncSteps:
         return self._last.get(text, self.scorer.score)
 
     def annotate(self, item: SocialItem) -> dict[str, Any]:
-        """Sentiment, language and label of an inbound text; nothing for the rest."""
+        """Sentiment, language and label of an inbound text, and its SLA due time when it
+        waits for an answer (``plugin.sync.answers``); nothing for the rest."""
         if not item.body or item.direction != "inbound" or item.kind == "lead_form":
             return {}
         reading = self.reading(item.body)
         out: dict[str, Any] = {"language": reading.language}
         if reading.supported and reading.score is not None:
             out.update(sentiment_score=reading.score, sentiment_label=reading.label)
+        if needs_answer(item, reading, self.rules.cases):
+            out["sla_due_at"] = answer_due(item, self.rules.cases)
         return out
 
     def prepare(self, item: SocialItem) -> SocialItem:

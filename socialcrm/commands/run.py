@@ -9,6 +9,21 @@ from connectors.errors import ConnectorError
 from socialcrm.commands.context import command_settings
 from workers.redis_server import RedisServerError
 
+DEMO_REP = ("sally", "sally-Passw0rd")
+
+
+def demo_login_lines(api: str) -> list[str]:
+    """How a newcomer logs in as a demo rep and reads the feed (the sandbox's users)."""
+    user, password = DEMO_REP
+    body = f'{{"username": "{user}", "password": "{password}"}}'
+    return [
+        f"  {'Demo rep:':10} {user} / {password}  (also max, will, chris, sarah: "
+        "<name>-Passw0rd)",
+        f"  {'Try:':10} curl -s -X POST {api}/api/v1/auth/token "
+        f"-H 'Content-Type: application/json' -d '{body}'",
+        f"  {'':10} curl -s {api}/api/v1/feed -H 'Authorization: Bearer <access_token>'",
+    ]
+
 
 @click.command("run")
 def run_command() -> None:
@@ -38,7 +53,12 @@ def run_command() -> None:
             click.echo(f"  {endpoint.name + ':':10} {endpoint.url}{note}")
         click.echo(f"  {'API:':10} {api}  (webhooks at {api}/webhooks/facebook, "
                    "/webhooks/linkedin, /webhooks/suitecrm)")
+        click.echo(f"  {'Mobile:':10} {api}/api/v1  (OpenAPI at {api}/api/v1/openapi.json, "
+                   f"docs at {api}/api/v1/docs)")
         click.echo(f"  {'Workers:':10} {resolved.worker_processes} processes and a scheduler")
+        if system.settings.suitecrm_url is None:  # the SuiteCRM sandbox: its demo reps
+            for line in demo_login_lines(api):
+                click.echo(line)
         demo_services = system.demo
         hint = None if system.settings.redis_url else (
             f"In another terminal: export REDIS_URL={system.redis_url}, then "

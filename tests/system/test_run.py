@@ -60,6 +60,8 @@ def run_the_story(env: dict[str, str]) -> tuple[str, list[int]]:
         api_port = env["SOCIALCRM_API_PORT"]
         assert requests.get(f"http://127.0.0.1:{api_port}/health", timeout=10).json() == {
             "status": "ok"}, output
+        if "Demo rep:" in output:
+            _the_printed_login_works(output)
     finally:
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
@@ -69,6 +71,19 @@ def run_the_story(env: dict[str, str]) -> tuple[str, list[int]]:
     for pid in children:
         assert not _alive(pid), f"process {pid} still running after Ctrl-C"
     return output, children
+
+
+def _the_printed_login_works(output: str) -> None:
+    """The demo rep's login as printed logs in, and the token opens the mobile API."""
+    found = re.search(r"curl -s -X POST (\S+) .* -d '(.+)'", output)
+    assert found is not None, output
+    answer = requests.post(found.group(1), data=found.group(2), timeout=30,
+                           headers={"Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    token = answer.json()["access_token"]
+    me = requests.get(found.group(1).replace("/auth/token", "/auth/me"), timeout=30,
+                      headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["user_name"] == "sally", me.text
 
 
 def test_socialcrm_run_plays_the_demo_and_stops_everything_on_ctrl_c(tmp_path):

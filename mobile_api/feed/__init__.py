@@ -1,0 +1,1 @@
+"""``/api/v1/feed``: the rep's activity feed from the Redis feed store, and its delta."""

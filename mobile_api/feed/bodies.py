@@ -1,0 +1,63 @@
+"""The feed's JSON answers, assembled from the stored items, and their ETags.
+
+Why not dump them through the schemas: a page is what a rep's phone asks for most, and
+the stored items are already the compact JSON the API answers (``workers.feed_codec``):
+decoding and re-encoding fifty of them per request would cost more than the rest of the
+request. The schemas in ``mobile_api.feed.schemas`` describe these bytes for the OpenAPI
+document; the tests check the answers against it.
+
+Why weak ETags: a page's ETag is a hash of its body (its items and next cursor), so the
+same page compressed by gzip or brotli is the same representation; a weak tag stays valid
+across encodings (a compressor would suffix a strong one per encoding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from flask import Response, request
+
+from workers.feed import StoredPage
+from workers.feed_changes import Delta
+from workers.feed_codec import api_item
+
+JSON = "application/json"
+
+
+def page_body(page: StoredPage) -> bytes:
+    return (b'{"items":[' + _items(page.entries) + b'],"next_cursor":'
+            + json.dumps(page.next_cursor).encode() + b"}")
+
+
+def changes_body(delta: Delta) -> bytes:
+    tombstones = [{"module": t.module, "record_id": t.record_id, "item_id": t.item_id,
+                   "reason": t.reason} for t in delta.tombstones]
+    return (b'{"items":[' + _items(delta.items) + b'],"tombstones":'
+            + json.dumps(tombstones, ensure_ascii=False, separators=(",", ":")).encode()
+            + b',"next_token":' + json.dumps(delta.next_token).encode()
+            + b',"more":' + (b"true" if delta.more else b"false") + b"}")
+
+
+def conditional(body: bytes) -> Response:
+    """200 with the body and its ETag, or 304 without a body when the request's
+    ``If-None-Match`` names that ETag already (weak comparison, as RFC 9110 asks)."""
+    tag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    if request.if_none_match.contains_weak(tag):
+        answer = Response(status=304)
+    else:
+        answer = Response(body, status=200, mimetype=JSON)
+    answer.set_etag(tag, weak=True)
+    answer.headers["Cache-Control"] = "private, no-cache"  # per rep; revalidate each time
+    return answer
+
+
+def uncached(body: bytes) -> Response:
+    answer = Response(body, status=200, mimetype=JSON)
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+def _items(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
+    return b",".join(api_item(item_id, data) for item_id, data in entries)
