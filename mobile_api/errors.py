@@ -14,7 +14,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ class SocialCRMApi(Api):  # type: ignore[misc]
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int,
                                                                    dict[str, str]]:
         payload, code, headers = super().handle_http_exception(error)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers = {**headers, "Allow": ", ".join(sorted(error.valid_methods))}
         if "message" not in payload:
             payload["message"] = _message(error)
         if code >= 500 and not isinstance(error, ApiError):

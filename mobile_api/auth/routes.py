@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from connectors.errors import AuthenticationError, ConnectorError
 from connectors.suitecrm import SuiteCRMClient
 from mobile_api.auth.guard import CHALLENGE, current_rep, public
 from mobile_api.auth.schemas import LoginSchema, RefreshSchema, RepSchema, TokenSchema
 from mobile_api.errors import ApiError, ErrorSchema
+from mobile_api.parsing import Blueprint
 from mobile_api.state import api_config, api_redis, api_state
 from workers.login_throttle import LoginThrottle
 from workers.rep_sessions import IssuedTokens, SessionStore

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from mobile_api.auth.guard import current_rep
 from mobile_api.errors import ApiError, ErrorSchema
@@ -23,6 +22,7 @@ from mobile_api.feed.schemas import (
     FeedPageSchema,
     FeedQuerySchema,
 )
+from mobile_api.parsing import Blueprint
 from mobile_api.state import api_redis
 from workers import feed
 from workers.feed_changes import (

@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from mobile_api.auth.guard import current_rep, rep_crm
 from mobile_api.errors import ErrorSchema
 from mobile_api.inbox.schemas import InboxArgs, InboxPageSchema
 from mobile_api.inbox.service import INTERACTIONS, cursor_key, page, waiting
+from mobile_api.parsing import Blueprint
 from mobile_api.records.crm_errors import suitecrm_answers
 from mobile_api.state import api_redis
 from workers.record_cache import RecordCache, Tag

@@ -16,10 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from mobile_api.auth.guard import current_rep, rep_crm
 from mobile_api.errors import ErrorSchema
+from mobile_api.parsing import Blueprint
 from mobile_api.records.card import INTERACTIONS, PROFILES, card
 from mobile_api.records.crm_errors import suitecrm_answers
 from mobile_api.records.detail import checked_id, detail, missing
