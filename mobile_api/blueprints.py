@@ -11,6 +11,7 @@ from mobile_api.auth.routes import blueprint as auth
 from mobile_api.feed.routes import blueprint as feed
 from mobile_api.inbox.routes import blueprint as inbox
 from mobile_api.records.routes import cards, records
+from mobile_api.updates.routes import blueprint as updates
 
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     auth,
@@ -18,4 +19,5 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     records,
     cards,
     inbox,
+    updates,
 )

@@ -86,10 +86,10 @@ def test_the_team_s_managers_come_from_the_rules_file(tmp_path) -> None:
     path.write_text('[team]\nmanagers = ["seed_sarah_id", "seed_sarah_id", "1"]\n')
     assert load_rules(path).managers == ("seed_sarah_id", "1")
     path.write_text('[team]\nmanagers = "seed_sarah_id"\n')
-    with pytest.raises(RulesError, match="team.managers: expected a list"):
+    with pytest.raises(RulesError, match=r"team\.managers: expected a list"):
         load_rules(path)
     path.write_text('[team]\nmanager = []\n')
-    with pytest.raises(RulesError, match="team.manager: unknown key"):
+    with pytest.raises(RulesError, match=r"team\.manager: unknown key"):
         load_rules(path)
 
 

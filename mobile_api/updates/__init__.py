@@ -1,0 +1,1 @@
+"""``/api/v1/updates``: quick updates, idempotent, applied by a worker as the rep."""
