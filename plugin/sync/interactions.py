@@ -36,6 +36,7 @@ from connectors.suitecrm import SuiteCRMClient
 from plugin.sync.ids import INTERACTIONS, create_once, interaction_id
 from plugin.sync.items import SocialItem
 from plugin.sync.results import Upserted
+from plugin.sync.sent_replies import sent_from_crm
 from plugin.sync.versions import CLAIMS, Stamp, SyncState, decode_payload, encode_payload
 
 MODULE = INTERACTIONS
@@ -75,7 +76,7 @@ def upsert_interaction(crm: SuiteCRMClient, item: SocialItem, *,
 
     ``annotations`` (sentiment, language) are fields derived from the text: written with
     the text, in the same call, whenever this event writes the text."""
-    record_id = interaction_id(item.network, item.external_id)
+    record_id = sent_from_crm(crm, item) or interaction_id(item.network, item.external_id)
     fresh = plan(item, None, profile_id=profile_id, annotations=annotations)
     record = create_once(crm, MODULE, fresh.changes, record_id)
     current: Mapping[str, Any] | None = None

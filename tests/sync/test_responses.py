@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.social import Network, SocialIdentity
-from connectors.suitecrm import SuiteCRMClient
+from connectors.suitecrm import Filter, SuiteCRMClient
 from plugin.sync.ids import interaction_id
 from plugin.sync.pipeline import apply_item
 from plugin.sync.responses import answered_by
@@ -79,3 +79,26 @@ def test_inbound_items_and_the_page_s_own_posts_answer_no_one(
                         at=later(60), direction="outbound")
     assert answered_by(crm, comment) == () and answered_by(crm, top_level) == ()
     assert stored(crm, f"{uid}_a")["first_response_at"] is None
+
+
+def test_a_reply_sent_from_the_crm_is_not_recorded_twice_when_the_network_tells_of_it(
+        crm: SuiteCRMClient, uid: str) -> None:
+    post = f"{PAGE}_{uid}"
+    sent = {"network": "facebook", "kind": "reply", "direction": "outbound",
+            "thread_external_id": post, "parent_external_id": f"{uid}_a",
+            "status": "closed", "name": "Reply", "occurred_at": later(600)}
+    pending = crm.create(MODULE, {**sent, "external_id": f"pending:{uid}1",
+                                  "body": "Мы уже отправили 📦"}).id
+    known = crm.create(MODULE, {**sent, "external_id": f"{uid}_k", "body": "Done"}).id
+    for external_id, body, expected in ((f"{uid}_p", "Мы уже отправили 📦", pending),
+                                        (f"{uid}_k", "Done", known)):
+        echo = fb_item(external_id, parent_id=f"{uid}_a", thread_id=post, author=THE_PAGE,
+                       body=body, at=later(601), direction="outbound", kind="reply")
+        applied = apply_item(crm, echo)
+        assert applied.interaction.record_id == expected
+    stored = list(crm.iterate(MODULE, filter=Filter.where(thread_external_id=post)))
+    assert sorted(r.id for r in stored) == sorted([pending, known]), "no second record"
+    other = fb_item(f"{uid}_n", parent_id=f"{uid}_a", thread_id=post, author=THE_PAGE,
+                    body="Something else", at=later(700), direction="outbound", kind="reply")
+    assert apply_item(crm, other).interaction.record_id == interaction_id("facebook",
+                                                                          f"{uid}_n")
