@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from mobile_api.auth.routes import blueprint as auth
 from mobile_api.feed.routes import blueprint as feed
 from mobile_api.inbox.routes import blueprint as inbox
+from mobile_api.metrics.routes import blueprint as metrics
 from mobile_api.records.routes import cards, records
 from mobile_api.updates.routes import blueprint as updates
 
@@ -20,4 +21,5 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     cards,
     inbox,
     updates,
+    metrics,
 )

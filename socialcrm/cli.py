@@ -23,6 +23,7 @@ from socialcrm.commands.feed import feed_group
 from socialcrm.commands.identities import identities_group
 from socialcrm.commands.jobs import jobs_group
 from socialcrm.commands.plugin import plugin_group
+from socialcrm.commands.report import report_command
 from socialcrm.commands.run import run_command
 from socialcrm.commands.sandbox import sandbox_group
 from socialcrm.commands.scheduler import scheduler_command
@@ -84,6 +85,7 @@ cli.add_command(jobs_group)
 cli.add_command(doctor_command)
 cli.add_command(sync_command)
 cli.add_command(feed_group)
+cli.add_command(report_command)
 
 
 def main() -> None:

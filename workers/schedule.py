@@ -34,6 +34,7 @@ from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
 from workers.jobs.poll import POLL_ALL
 from workers.jobs.reconcile import FUNCTION as RECONCILE
 from workers.jobs.sla import FUNCTION as SLA_WATCH
+from workers.jobs.waves import FUNCTION as WAVE_CHECK
 from workers.queues import DEFAULT_POLICY, Purpose, queue_name
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("feed-drain", DRAIN_FEED, every=60, purpose="webhooks"),
     # Warnings before an answer is due, alerts to managers once it is late.
     Periodic("sla-watch", SLA_WATCH, every=60, purpose="webhooks"),
+    # A complaint wave ends when nothing more comes: let the alerting sources' time run.
+    Periodic("wave-check", WAVE_CHECK, every=300, purpose="webhooks"),
 )
 
 

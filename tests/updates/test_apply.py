@@ -162,3 +162,18 @@ def test_a_call_logged_offline_starts_at_the_client_time_by_default(
     call = crm.get("Calls", applied(api, sally_headers, update_id)["record"]["id"])
     assert call.datetime("date_start") == when
     assert (call["status"], call["duration_hours"] in ("0", 0)) == ("Held", True)
+
+
+def test_the_rep_s_own_update_is_read_back_at_once_not_from_the_cache(
+        api: Api, sally_headers: dict[str, str], contact: Record,
+        run_worker: Callable[..., Any]) -> None:
+    """Records are cached 30 s per rep; the rep's own write drops what it made stale."""
+    before = api("GET", f"/records/contacts/{contact.id}", headers=sally_headers)
+    assert before.status_code == 200 and before.json()["title"] == "Buyer"
+    update = post(api, sally_headers, {"type": "update_contact", "contact_id": contact.id,
+                                       "title": "Head of purchasing 采购"})
+    assert update.status_code == 202
+    run_worker()
+    applied(api, sally_headers, update.json()["id"])
+    after = api("GET", f"/records/contacts/{contact.id}", headers=sally_headers)
+    assert after.json()["title"] == "Head of purchasing 采购"

@@ -48,7 +48,7 @@ from plugin.sync.ids import interaction_id
 from plugin.sync.items import BadItem, NotAnItem, SocialItem, from_event, is_serialised
 from plugin.sync.pipeline import Annotate, Applied, Step, apply_item
 from plugin.sync.steps import SyncSteps
-from workers import own_writes, queues, runtime
+from workers import own_writes, queues, runtime, wave_alerts
 from workers.feed_items import KIND_OF_MODULE
 from workers.jobs import feed
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
@@ -136,7 +136,8 @@ def ingest(event: dict[str, Any]) -> dict[str, Any]:
         rules = current.options.get(STEPS_OPTION, ())
         if isinstance(rules, SyncSteps):
             return ingest_with(connection, current.suitecrm(), event, steps=rules.steps,
-                               annotate=rules.annotate, prepare=rules.prepare)
+                               annotate=rules.annotate, prepare=rules.prepare,
+                               managers=rules.rules.managers)
         return ingest_with(connection, current.suitecrm(), event,
                            steps=cast("Sequence[Step]", rules))
     except PERMANENT as exc:
@@ -147,11 +148,14 @@ def ingest(event: dict[str, Any]) -> dict[str, Any]:
 
 def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str, Any], *,
                 steps: Sequence[Step] = (), annotate: Annotate | None = None,
-                prepare: Callable[[SocialItem], SocialItem] | None = None) -> dict[str, Any]:
+                prepare: Callable[[SocialItem], SocialItem] | None = None,
+                managers: Sequence[str] | None = None) -> dict[str, Any]:
     """Apply one event (either form) under the item's lock; the job's summary.
 
     ``prepare`` completes an event that only names its item (a lead webhook carries the
-    submission's id, not its answers); ``annotate`` derives fields from the text."""
+    submission's id, not its answers); ``annotate`` derives fields from the text.
+    ``managers`` (the site's, from its rules): a new negative interaction is counted for
+    complaint waves and a wave told to them (``workers.wave_alerts``); None: not counted."""
     try:
         item = SocialItem.from_json(event) if is_serialised(event) else from_event(event)
     except NotAnItem as exc:
@@ -170,6 +174,8 @@ def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str
                        "worker; retried later") from exc
     _remember_own_writes(connection, applied)
     _publish(connection, crm, applied)
+    if managers is not None:
+        wave_alerts.observe_applied(connection, applied, managers)
     summary = applied.summary()
     summary["outcome"] = applied.interaction.outcome
     return summary

@@ -35,6 +35,7 @@ from connectors.errors import (
     ValidationError,
 )
 from connectors.suitecrm import SuiteCRMClient
+from workers import record_cache
 from workers.rep_sessions import RepSignedOut
 from workers.updates.creates import CREATED_MODULES, apply_create
 from workers.updates.edits import EDITS, apply_edit
@@ -111,8 +112,14 @@ def apply_pending(store: UpdateStore, user_id: str, *, crm_for: CrmFactory, post
             status = status_of(outcome)
             setattr(summary, status, getattr(summary, status) + 1)
             log.info("update %s (%s) of %s: %s", update.id, update.type, user_id, status)
-            if isinstance(outcome, Applied) and crm:
-                show_to_rep(store.redis, crm[0], user_id, outcome.module, outcome.record_id)
+            if isinstance(outcome, Applied):
+                # The rep's cached reads showing the record are stale now (records, cards,
+                # inbox, metrics); other reps' caches are theirs and expire on their own.
+                record_cache.invalidate(store.redis, user_id, outcome.module,
+                                        outcome.record_id)
+                if crm:
+                    show_to_rep(store.redis, crm[0], user_id, outcome.module,
+                                outcome.record_id)
     return summary
 
 
