@@ -25,6 +25,7 @@ from tests.live.host import (
     SuiteCRMHost,
     package_errors,
 )
+from tests.live.mobile_server import mobile_api  # noqa: F401 (fixture)
 
 PACKAGE_ID = "SCRM"
 PACKAGES = Path(__file__).resolve().parent / "packages"

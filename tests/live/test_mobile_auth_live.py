@@ -6,38 +6,24 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 import redis
 import requests
-from werkzeug.serving import make_server
 
-from mobile_api.app import create_app
-from mobile_api.config import ApiConfig
 from tests.live.host import LiveSettings
+from tests.live.mobile_server import MOBILE_SECRET_KEY
 from workers import rep_sessions
 from workers.rep_sessions import SessionStore
 from workers.tokens import TokenCipher
 
-SECRET_KEY = "live-mobile-tests-secret-key-0123456789"
+SECRET_KEY = MOBILE_SECRET_KEY
 REP = ("sally", "sally")  # SuiteCRM's demo rep and the password the test instance gives her
 
 
 @pytest.fixture()
-def api(live: LiveSettings, redis_url: str) -> Iterator[str]:
-    config = ApiConfig(redis_url=redis_url, suitecrm_url=live.url,
-                       suitecrm_password_client_id=live.password_client_id,
-                       suitecrm_password_client_secret=live.password_client_secret,
-                       secret_key=SECRET_KEY)
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/api/v1"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+def api(mobile_api: str) -> str:
+    return mobile_api
 
 
 def test_a_rep_logs_in_through_the_api_and_is_herself(api: str) -> None:

@@ -9,40 +9,25 @@ import os
 import secrets
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from connectors.suitecrm import SuiteCRMClient
-from mobile_api.app import create_app
-from mobile_api.config import ApiConfig
 from tests.live.host import Database, LiveSettings
+from tests.live.mobile_server import MOBILE_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "live-mobile-tests-secret-key-0123456789"
+SECRET_KEY = MOBILE_SECRET_KEY
 REP = ("sally", "sally")  # SuiteCRM's demo rep and the password the test instance gives her
 TEXT = "Встреча прошла хорошо 👍🏽 客户很满意 — “quotes” & I <3 it"
 
 
 @pytest.fixture()
-def api(live: LiveSettings, redis_url: str) -> Iterator[str]:
-    config = ApiConfig(redis_url=redis_url, suitecrm_url=live.url,
-                       suitecrm_password_client_id=live.password_client_id,
-                       suitecrm_password_client_secret=live.password_client_secret,
-                       secret_key=SECRET_KEY)
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/api/v1"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+def api(mobile_api: str) -> str:
+    return mobile_api
 
 
 def crm_as_admin(live: LiveSettings) -> SuiteCRMClient:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +23,10 @@ from typing import Any
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from connectors.suitecrm import Filter, SuiteCRMClient
-from mobile_api.app import create_app
-from mobile_api.config import ApiConfig
 from tests.live.host import Database, LiveSettings, SuiteCRMHost
 
-SECRET_KEY = "live-records-tests-secret-key-0123456789"
 SALLY = ("sally", "sally")  # the demo rep without any role: she sees every record
 OWNER_ONLY_MODULES = "Contacts,Leads,Opportunities,Cases"
 MISSING_ID = "00000000-0000-4000-8000-000000000000"
@@ -103,19 +98,8 @@ def restricted_rep(host: SuiteCRMHost, db: Database, tmp_path: Path) -> Iterator
 
 
 @pytest.fixture()
-def api(live: LiveSettings, redis_url: str) -> Iterator[str]:
-    config = ApiConfig(redis_url=redis_url, suitecrm_url=live.url,
-                       suitecrm_password_client_id=live.password_client_id,
-                       suitecrm_password_client_secret=live.password_client_secret,
-                       secret_key=SECRET_KEY)
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/api/v1"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+def api(mobile_api: str) -> str:
+    return mobile_api
 
 
 @pytest.fixture()
