@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from mobile_api.advocates.routes import blueprint as advocates
 from mobile_api.auth.routes import blueprint as auth
 from mobile_api.feed.routes import blueprint as feed
 from mobile_api.inbox.routes import blueprint as inbox
 from mobile_api.metrics.routes import blueprint as metrics
+from mobile_api.preferences.routes import blueprint as preferences
 from mobile_api.records.routes import cards, records
 from mobile_api.updates.routes import blueprint as updates
 
@@ -22,4 +24,6 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     inbox,
     updates,
     metrics,
+    advocates,
+    preferences,
 )

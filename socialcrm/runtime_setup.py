@@ -23,6 +23,7 @@ from plugin.sync.rules import RulesError, load_rules
 from plugin.sync.steps import SyncSteps
 from socialcrm import clients
 from socialcrm.settings import Settings
+from workers.jobs.advocates import POLICY_OPTION as ADVOCATE_POLICY_OPTION
 from workers.jobs.checks import GRAPH_VERSION_OPTION, LINKEDIN_VERSION_OPTION
 from workers.jobs.ingest import STEPS_OPTION
 from workers.lead_source import fetch_submission
@@ -100,6 +101,7 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
                  else store.load("linkedin", organization))
         return clients.linkedin(settings, access_token=token.access_token)
 
+    steps = sync_steps(settings, redis_url)
     return Runtime(
         redis_url=redis_url,
         suitecrm=cached(lambda: clients.suitecrm_service(settings)),
@@ -107,7 +109,7 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
         sessions=cached(lambda: rep_sessions(settings, redis.Redis.from_url(redis_url))),
         options={GRAPH_VERSION_OPTION: settings.facebook_graph_version,
                  LINKEDIN_VERSION_OPTION: settings.linkedin_version,
-                 STEPS_OPTION: sync_steps(settings, redis_url)})
+                 STEPS_OPTION: steps, ADVOCATE_POLICY_OPTION: steps.rules.advocates})
 
 
 def rep_sessions(settings: Settings, client: redis.Redis) -> SessionStore:

@@ -31,7 +31,7 @@ import regex
 from connectors.suitecrm import Record
 
 Kind = Literal["interaction", "case", "lead", "call", "meeting", "task", "note",
-               "opportunity", "contact", "alert", "crm_change"]
+               "opportunity", "contact", "alert", "kudos", "crm_change"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 TITLE_LIMIT = 80  # grapheme clusters, the ellipsis included
 SUMMARY_LIMIT = 160

@@ -1,4 +1,5 @@
-"""A site's sync rules in one TOML file: sentiment scorer, identity, leads, cases, team.
+"""A site's sync rules in one TOML file: sentiment scorer, identity, leads, cases, team,
+advocates and kudos.
 
 Why a file and not environment variables: the rules are structured (keywords per
 language, routing rules in order, a field mapping, business hours) and an admin reviews
@@ -26,6 +27,9 @@ favourite_colour = "description"
 
 [team]
 managers = ["seed_sarah_id"]         # SuiteCRM user ids: SLA breaches and wave alerts
+
+[advocates]                          # see docs/advocates.md
+[kudos]
 ```
 """
 
@@ -37,12 +41,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from plugin.advocates import AdvocatePolicy, KudosRules
 from plugin.sync.case_policy import CasePolicy
 from plugin.sync.identity import MatchPolicy
 from plugin.sync.lead_mapping import LeadMapping
 
 T = TypeVar("T")
-SECTIONS = ("sentiment", "identity", "leads", "cases", "team")
+SECTIONS = ("sentiment", "identity", "leads", "cases", "team", "advocates", "kudos")
 
 
 class RulesError(ValueError):
@@ -58,6 +63,8 @@ class SyncRules:
     leads: LeadMapping = field(default_factory=LeadMapping)
     cases: CasePolicy = field(default_factory=CasePolicy)
     managers: tuple[str, ...] = ()  # SuiteCRM user ids alerted on breaches and waves
+    advocates: AdvocatePolicy = field(default_factory=AdvocatePolicy)
+    kudos: KudosRules = field(default_factory=KudosRules)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SyncRules:
@@ -70,6 +77,8 @@ class SyncRules:
             leads=_leads(_table(data, "leads")),
             cases=CasePolicy.from_dict(_table(data, "cases")),
             managers=_managers(_table(data, "team")),
+            advocates=AdvocatePolicy.from_dict(_table(data, "advocates")),
+            kudos=KudosRules.from_dict(_table(data, "kudos")),
         )
 
 

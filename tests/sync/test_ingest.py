@@ -195,3 +195,18 @@ def test_the_ingest_publishes_to_the_feed_and_its_own_change_is_not_read_again(
 def reads(counter: CallCounter) -> int:
     """Records read one by one (the feed reads a changed record so)."""
     return counter.snapshot().get(("suitecrm", "GET /module/{id}"), 0)
+
+
+def test_with_the_site_s_rules_a_comment_refreshes_its_author_s_advocate_score(
+        redis_client: redis.Redis, crm: SuiteCRMClient, uid: str):
+    from plugin.sync.rules import SyncRules
+    from workers.jobs import advocates
+
+    summary = ingest.ingest_with(redis_client, crm, comment_event(uid, text="Love it 😍"),
+                                 site=SyncRules())
+    (job,) = queue(redis_client, "sync").jobs
+    assert job.func_name == advocates.FUNCTION
+    assert job.args[0] == summary["profile"]["id"]
+    ingest.ingest_with(redis_client, crm, comment_event(uid, text="Love it 😍", verb="edited"),
+                       site=SyncRules())
+    assert len(queue(redis_client, "sync")) == 1, "one refresh waits per profile"

@@ -47,10 +47,11 @@ from connectors.suitecrm import Record, SuiteCRMClient
 from plugin.sync.ids import interaction_id
 from plugin.sync.items import BadItem, NotAnItem, SocialItem, from_event, is_serialised
 from plugin.sync.pipeline import Annotate, Applied, Step, apply_item
+from plugin.sync.rules import SyncRules
 from plugin.sync.steps import SyncSteps
-from workers import own_writes, queues, runtime, wave_alerts
+from workers import kudos, own_writes, queues, runtime, wave_alerts
 from workers.feed_items import KIND_OF_MODULE
-from workers.jobs import feed
+from workers.jobs import advocates, feed
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
 from workers.throttle import obeys_retry_after
 
@@ -137,7 +138,7 @@ def ingest(event: dict[str, Any]) -> dict[str, Any]:
         if isinstance(rules, SyncSteps):
             return ingest_with(connection, current.suitecrm(), event, steps=rules.steps,
                                annotate=rules.annotate, prepare=rules.prepare,
-                               managers=rules.rules.managers)
+                               site=rules.rules)
         return ingest_with(connection, current.suitecrm(), event,
                            steps=cast("Sequence[Step]", rules))
     except PERMANENT as exc:
@@ -149,13 +150,15 @@ def ingest(event: dict[str, Any]) -> dict[str, Any]:
 def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str, Any], *,
                 steps: Sequence[Step] = (), annotate: Annotate | None = None,
                 prepare: Callable[[SocialItem], SocialItem] | None = None,
-                managers: Sequence[str] | None = None) -> dict[str, Any]:
+                site: SyncRules | None = None) -> dict[str, Any]:
     """Apply one event (either form) under the item's lock; the job's summary.
 
     ``prepare`` completes an event that only names its item (a lead webhook carries the
     submission's id, not its answers); ``annotate`` derives fields from the text.
-    ``managers`` (the site's, from its rules): a new negative interaction is counted for
-    complaint waves and a wave told to them (``workers.wave_alerts``); None: not counted."""
+    ``site`` (the site's rules) turns on what follows a write: a new negative interaction
+    is counted for complaint waves, told to the managers (``workers.wave_alerts``); the
+    author's advocate score is refreshed (debounced, on ``sync``); praise of an account
+    or product is shared as kudos (``workers.kudos``). None: the core only."""
     try:
         item = SocialItem.from_json(event) if is_serialised(event) else from_event(event)
     except NotAnItem as exc:
@@ -174,8 +177,9 @@ def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str
                        "worker; retried later") from exc
     _remember_own_writes(connection, applied)
     _publish(connection, crm, applied)
-    if managers is not None:
-        wave_alerts.observe_applied(connection, applied, managers)
+    if site is not None:
+        wave_alerts.observe_applied(connection, applied, site.managers)
+        _advocacy(connection, crm, applied, site)
     summary = applied.summary()
     summary["outcome"] = applied.interaction.outcome
     return summary
@@ -208,6 +212,22 @@ def _publish(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied) -> 
             feed.publish_record(connection, crm, module, record)
         except ConnectorError as exc:
             log.warning("feed: %s %s left to the change outbox: %s", module, record.id, exc)
+
+
+def _advocacy(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied,
+              site: SyncRules) -> None:
+    """The author's advocate score (refreshed by its own debounced job) and kudos."""
+    item, record = applied.item, applied.interaction.record
+    if item.direction != "inbound" or applied.interaction.outcome not in ("created",
+                                                                          "updated"):
+        return
+    if applied.profile.record_id and applied.profile.outcome != "skipped":
+        advocates.enqueue_profile_refresh(connection, applied.profile.record_id)
+    if record is not None:
+        try:
+            kudos.kudos_for(connection, crm, record, rules=site.kudos)
+        except ConnectorError as exc:  # best effort: the praise is in SuiteCRM anyway
+            log.warning("kudos for %s not shared: %s", record.id, exc)
 
 
 def _reason(event: Mapping[str, Any], exc: BaseException) -> str:
