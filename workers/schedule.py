@@ -23,13 +23,13 @@ import redis
 from rq.cron import CronScheduler
 from rq.utils import import_attribute
 
+from workers.jobs.advocates import RESCORE_ALL as RESCORE_ADVOCATES
 from workers.jobs.checks import (
     CHECK_API_VERSIONS,
     CHECK_TOKENS,
     TOKEN_ALERT_DAYS,
     VERSION_ALERT_DAYS,
 )
-from workers.jobs.close_loop import FUNCTION as DRAIN_CLOSURES
 from workers.jobs.feed import FUNCTION as DRAIN_FEED
 from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
 from workers.jobs.poll import POLL_ALL
@@ -78,8 +78,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("sla-watch", SLA_WATCH, every=60, purpose="webhooks"),
     # A complaint wave ends when nothing more comes: let the alerting sources' time run.
     Periodic("wave-check", WAVE_CHECK, every=300, purpose="webhooks"),
-    # Closed social Cases get a drafted public reply (the close-loop group of the stream).
-    Periodic("close-loop", DRAIN_CLOSURES, every=60, purpose="webhooks"),
+    # Advocate scores decay with time: recompute them once a day.
+    Periodic("advocates-rescore", RESCORE_ADVOCATES, every=DAY, timeout_seconds=1800),
 )
 
 
