@@ -5,8 +5,9 @@ login produced and hands the phone its own opaque tokens instead (``docs/mobile-
 
 * **What Redis holds.** A session hash (user id and name, whether an admin, when it
   started, the SuiteCRM token pair *sealed* with Fernet, ``workers.tokens.TokenCipher``)
-  and, for each token the phone holds, only its SHA-256: a dump of Redis gives no bearer
-  token, no refresh token and no SuiteCRM token in clear.
+  and, for each token the phone holds, only its SHA-256 (the access token's key also
+  names the rep, so checking a request is one Redis read): a dump of Redis gives no
+  bearer token, no refresh token and no SuiteCRM token in clear.
 * **Access and refresh.** The access token lives ``access_seconds`` (an hour); the
   refresh token ``refresh_seconds`` (30 days) and rotates on use: refreshing returns a
   new pair and the old refresh token dies, so a stolen one works at most once.
@@ -124,10 +125,13 @@ class SessionStore:
         """The rep behind a bearer token, or None (unknown, expired, revoked, forged)."""
         if not access_token or len(access_token) > 200:
             return None
-        session_id = self._redis.get(ACCESS + _digest(access_token))
-        if session_id is None:
+        held = self._redis.get(ACCESS + _digest(access_token))
+        if held is None:
             return None
-        return self._rep(cast("bytes", session_id).decode())
+        # One round trip per request: the access key holds who the rep is (it dies with
+        # the session on logout, and with its pair on refresh).
+        session_id, user_id, user_name, is_admin = json.loads(cast("bytes", held))
+        return Rep(user_id, user_name, session_id, bool(is_admin))
 
     def refresh(self, refresh_token: str) -> IssuedTokens | None:
         """A new token pair for a valid refresh token (which dies here), or None."""
@@ -202,7 +206,8 @@ class SessionStore:
         access, refresh = _new_token(), _new_token()
         access_hash, refresh_hash = _digest(access), _digest(refresh)
         pipe = self._redis.pipeline()
-        pipe.set(ACCESS + access_hash, rep.session_id, ex=self.access_seconds)
+        pipe.set(ACCESS + access_hash, json.dumps(
+            [rep.session_id, rep.user_id, rep.user_name, rep.is_admin]), ex=self.access_seconds)
         pipe.set(REFRESH + refresh_hash, rep.session_id, ex=self.refresh_seconds)
         pipe.hset(SESSION + rep.session_id,
                   mapping={"access": access_hash, "refresh": refresh_hash})

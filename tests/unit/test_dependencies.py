@@ -17,6 +17,7 @@ OWN = {*SOURCE_PARTS, "bench", "tests"}
 # library loads on its own.
 NOT_IMPORTED = {
     "gunicorn",  # the API's production WSGI server, started by `socialcrm run`
+    "hiredis",  # redis-py's C reply parser, used by redis-py itself when installed
     "tzdata",  # time zones for zoneinfo on machines without a system database
 }
 
