@@ -87,7 +87,7 @@ class _Probe:
         started, cpu = time.perf_counter(), time.thread_time()
         summary = ingest_with(self.redis.client, self.crm, item.to_json(),
                               steps=self.steps.steps, annotate=self.steps.annotate,
-                              prepare=self.steps.prepare)
+                              prepare=self.steps.prepare, site=self.steps.rules)
         seconds, cpu = time.perf_counter() - started, time.thread_time() - cpu
         self.cleanup.add_summary(summary)
         if summary.get("outcome") != "created":

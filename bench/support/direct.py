@@ -100,7 +100,7 @@ def ingest_directly(target: CrmTarget, redis_url: str, steps: SyncSteps,
         for item in items[index::threads]:
             summary = ingest_with(connections[index], clients[index], item.to_json(),
                                   steps=steps.steps, annotate=steps.annotate,
-                                  prepare=steps.prepare)
+                                  prepare=steps.prepare, site=steps.rules)
             cleanup.add_summary(summary)
             if summary.get("outcome") != "created":
                 raise RuntimeError(f"{item.external_id} was not created: {summary}")

@@ -100,14 +100,13 @@ class WorkerProcesses:
         """Queue one ingest job per item, wait for all; raise if a job failed."""
         ids = [job_id(item.to_json()) for item in items]
         registries = queue(self._redis, "sync")
-        done_before = registries.finished_job_registry.count
         failed_before = registries.failed_job_registry.count
         cpu, commands = self.cpu_seconds(), self._worker_commands()
         started = datetime.now(UTC)
         for item in items:
             if not enqueue_item(self._redis, item):
                 raise RuntimeError(f"{item.external_id} was queued already: ids are not fresh")
-        self._wait(done_before + len(ids), failed_before)
+        self._wait(ids, failed_before)
         commands = self._worker_commands() - commands
         jobs = [job for job in Job.fetch_many(ids, connection=self._redis) if job]
         if len(jobs) != len(ids) or any(j.get_status(refresh=False) != JobStatus.FINISHED
@@ -132,12 +131,15 @@ class WorkerProcesses:
         """Commands Redis executed for everyone but this process, so far."""
         return server_commands(self._redis) - self._commands.sent
 
-    def _wait(self, finished: int, failed: int) -> None:
-        """Until the queue's finished registry holds ``finished`` jobs (a cheap poll: the
-        benchmark must not load the machine it measures); raise on a failed job."""
+    def _wait(self, ids: Sequence[str], failed: int) -> None:
+        """Until every one of the ingest jobs ``ids`` has finished (a cheap poll: the
+        benchmark must not load the machine it measures); raise on a failed job. Other
+        jobs the ingest queues on the same queue (the authors' advocate refreshes) run
+        beside them, as in production, and are not waited for."""
         registries = queue(self._redis, "sync")
         deadline = time.monotonic() + WAIT_SECONDS
-        while registries.finished_job_registry.count < finished:
+        while not all(job is not None and job.get_status(refresh=False) == JobStatus.FINISHED
+                      for job in Job.fetch_many(list(ids), connection=self._redis)):
             self._check_alive()
             if registries.failed_job_registry.count > failed:
                 (first, *_) = registries.failed_job_registry.get_job_ids()
@@ -145,7 +147,7 @@ class WorkerProcesses:
                 raise RuntimeError(f"an ingest job failed: {info.splitlines()[-1:]}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"ingest jobs unfinished after {WAIT_SECONDS} s")
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     def _check_alive(self) -> None:
         for process in self._processes:

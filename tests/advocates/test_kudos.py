@@ -193,3 +193,19 @@ def test_kudos_rules_are_checked() -> None:
     found = kudos_in(record, rules, now=NOW)
     assert found is not None and found.praise == ("rad",) and found.products == ("RoboMop",)
     assert kudos_in(record, rules, now=NOW + timedelta(days=2)) is None
+
+
+def test_the_kudos_job_shares_what_the_ingest_queued(
+        api: Api, crm: SuiteCRMClient, account: Record, redis_client: redis.Redis,
+        login: Login, in_process: Any) -> None:
+    """The ingest only decides (no SuiteCRM call) and queues; the job reads the record and
+    the team, and shares once however often it runs."""
+    from workers.jobs import kudos as kudos_job
+
+    praise = interaction(crm, None, "Acme are the best 👏", score=0.9, days=0.1,
+                         account_id=account.id, author_name="Anna Lee")
+    assert kudos_job.enqueue_share(redis_client, praise.id)
+    assert not kudos_job.enqueue_share(redis_client, praise.id), "one job per interaction"
+    assert kudos_job.share_job(praise.id)["status"] == "shared"
+    assert kudos_job.share_job(praise.id)["status"] == "already_shared"
+    assert len(kudos_feed(api, login("sally"))) == 1

@@ -44,14 +44,16 @@ from connectors.errors import (
     ValidationError,
 )
 from connectors.suitecrm import Record, SuiteCRMClient
+from plugin.advocates import kudos_in
 from plugin.sync.ids import interaction_id
 from plugin.sync.items import BadItem, NotAnItem, SocialItem, from_event, is_serialised
 from plugin.sync.pipeline import Annotate, Applied, Step, apply_item
 from plugin.sync.rules import SyncRules
 from plugin.sync.steps import SyncSteps
-from workers import kudos, own_writes, queues, runtime, wave_alerts
+from workers import own_writes, queues, runtime, wave_alerts
 from workers.feed_items import KIND_OF_MODULE
 from workers.jobs import advocates, feed
+from workers.jobs import kudos as kudos_job
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
 from workers.throttle import obeys_retry_after
 
@@ -216,18 +218,16 @@ def _publish(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied) -> 
 
 def _advocacy(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied,
               site: SyncRules) -> None:
-    """The author's advocate score (refreshed by its own debounced job) and kudos."""
+    """The author's advocate score and kudos, each by a job of its own on ``sync``, so the
+    ingest stays one SuiteCRM call (the kudos decision itself reads nothing)."""
     item, record = applied.item, applied.interaction.record
     if item.direction != "inbound" or applied.interaction.outcome not in ("created",
                                                                           "updated"):
         return
     if applied.profile.record_id and applied.profile.outcome != "skipped":
         advocates.enqueue_profile_refresh(connection, applied.profile.record_id)
-    if record is not None:
-        try:
-            kudos.kudos_for(connection, crm, record, rules=site.kudos)
-        except ConnectorError as exc:  # best effort: the praise is in SuiteCRM anyway
-            log.warning("kudos for %s not shared: %s", record.id, exc)
+    if record is not None and kudos_in(record, site.kudos, now=datetime.now(UTC)):
+        kudos_job.enqueue_share(connection, record.id)  # the team's lookups are its own
 
 
 def _reason(event: Mapping[str, Any], exc: BaseException) -> str:
