@@ -37,6 +37,7 @@ from workers.jobs.reconcile import FUNCTION as RECONCILE
 from workers.jobs.sla import FUNCTION as SLA_WATCH
 from workers.jobs.waves import FUNCTION as WAVE_CHECK
 from workers.queues import DEFAULT_POLICY, Purpose, queue_name
+from workers.recovery import FUNCTION as RECOVER
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("sla-watch", SLA_WATCH, every=60, purpose="webhooks"),
     # A complaint wave ends when nothing more comes: let the alerting sources' time run.
     Periodic("wave-check", WAVE_CHECK, every=300, purpose="webhooks"),
+    # Jobs and reps' locks that a killed worker left behind go back to the queues.
+    Periodic("recover-abandoned", RECOVER, every=60, purpose="crm"),
     # Advocate scores decay with time: recompute them once a day.
     Periodic("advocates-rescore", RESCORE_ADVOCATES, every=DAY, timeout_seconds=1800),
 )

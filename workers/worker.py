@@ -27,6 +27,7 @@ from rq import Queue, SimpleWorker
 from rq.worker_pool import WorkerPool
 
 from workers.queues import PURPOSES, Purpose, queue_name
+from workers.recovery import recover
 from workers.runtime import Runtime, current, install
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,11 @@ def run_workers(runtime: Runtime, purposes: Sequence[Purpose], *, burst: bool = 
         raise ValueError("processes must be at least 1")
     install(runtime)
     connection = redis.Redis.from_url(runtime.redis_url)
+    # A worker killed mid-job leaves its job started and a rep's lock held for minutes:
+    # give them back before taking new work (and every minute: the schedule's recovery).
+    recovered = recover(connection, purposes)
+    if any(recovered.as_dict().values()):
+        log.warning("recovered what dead workers left: %s", recovered.as_dict())
     names = [queue_name(purpose) for purpose in purposes]
     log.info("working %s with %d process(es)%s", ", ".join(names), processes,
              " until the queues are empty" if burst else "")
