@@ -8,7 +8,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from mobile_api.advocates.routes import blueprint as advocates
+from mobile_api.approvals.replies import blueprint as replies
+from mobile_api.approvals.routes import blueprint as approvals
 from mobile_api.auth.routes import blueprint as auth
+from mobile_api.drafts.routes import blueprint as drafts
 from mobile_api.feed.routes import blueprint as feed
 from mobile_api.inbox.routes import blueprint as inbox
 from mobile_api.metrics.routes import blueprint as metrics
@@ -26,4 +29,7 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     metrics,
     advocates,
     preferences,
+    replies,
+    approvals,
+    drafts,
 )

@@ -8,6 +8,7 @@ configuration without touching ``os.environ`` and nothing is bound at import tim
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from connectors.linkedin.webhooks import DEFAULT_SIGNATURE_PREFIX
 from plugin.crm_events import DEFAULT_TOLERANCE_SECONDS
@@ -40,6 +41,11 @@ class ApiConfig:
     http_timeout: float = 10.0
     access_token_seconds: int = DEFAULT_ACCESS_SECONDS
     refresh_token_seconds: int = DEFAULT_REFRESH_SECONDS
+    # The compliance policy replies are checked against (None: the shipped one), and the
+    # team's managers (SuiteCRM user ids), who with SuiteCRM's administrators decide on
+    # the replies the policy holds.
+    policy_file: Path | None = None
+    managers: tuple[str, ...] = ()
 
     @property
     def logs_reps_in(self) -> bool:

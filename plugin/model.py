@@ -124,6 +124,11 @@ INTERACTION_FIELDS = (
     _when("first_response_at", "LBL_SCRM_FIRST_RESPONSE_AT"),
     _when("sla_due_at", "LBL_SCRM_SLA_DUE_AT"),
     _enum("policy_verdict", "LBL_SCRM_POLICY_VERDICT", "scrm_policy_verdict_list", len=20),
+    # Outbound replies: why the policy held or blocked one, and the manager who decided.
+    Field("policy_reasons", "text", "LBL_SCRM_POLICY_REASONS"),
+    _text("policy_approver_id", "LBL_SCRM_POLICY_APPROVER_ID", len=36),
+    _text("policy_approver_name", "LBL_SCRM_POLICY_APPROVER_NAME"),
+    Field("policy_note", "text", "LBL_SCRM_POLICY_NOTE"),
     Field("raw_payload", "text", "LBL_SCRM_RAW_PAYLOAD", db_type="longtext", in_views=False),
 )
 

@@ -3,9 +3,10 @@
 The workers never read settings (the layering keeps them above), so this module turns
 them into what jobs ask for: a SuiteCRM service client built once per process, Facebook
 and LinkedIn clients from the encrypted token store (a LinkedIn token near its expiry is
-refreshed first, under the store's cross-process lock), the token store itself and the
-configured API versions for the checks. Nothing is built until a job asks: a worker
-pool forks after the runtime is installed, and each child must open its own sockets.
+refreshed first, under the store's cross-process lock), the token store itself, the
+configured API versions for the checks and the compliance policy replies pass. Nothing is
+built until a job asks: a worker pool forks after the runtime is installed, and each child
+must open its own sockets.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from workers.rep_sessions import RepSignedOut, SessionStore
 from workers.rotation import RedisRotation
 from workers.runtime import Runtime, cached
 from workers.tokens import TokenCipher, TokenStore
+from workers.updates.reply_policy import REPLY_POLICY_OPTION, SitePolicy, policy_problems
 
 
 class SetupError(RuntimeError):
@@ -109,7 +111,8 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
         sessions=cached(lambda: rep_sessions(settings, redis.Redis.from_url(redis_url))),
         options={GRAPH_VERSION_OPTION: settings.facebook_graph_version,
                  LINKEDIN_VERSION_OPTION: settings.linkedin_version,
-                 STEPS_OPTION: steps, ADVOCATE_POLICY_OPTION: steps.rules.advocates})
+                 STEPS_OPTION: steps, ADVOCATE_POLICY_OPTION: steps.rules.advocates,
+                 REPLY_POLICY_OPTION: reply_policy(settings)})
 
 
 def rep_sessions(settings: Settings, client: redis.Redis) -> SessionStore:
@@ -135,3 +138,12 @@ def sync_steps(settings: Settings, redis_url: str) -> SyncSteps:
     return SyncSteps(rules=rules, scorer=LazyScorer(rules.scorer),
                      rotation=RedisRotation(redis.Redis.from_url(redis_url)),
                      lead_source=fetch_submission)
+
+
+def reply_policy(settings: Settings) -> SitePolicy:
+    """The site's compliance policy for replies, its file checked now (a bad file stops
+    the worker at start-up, naming every problem); compiled on the first reply."""
+    problems = policy_problems(settings.policy_file)
+    if problems:
+        raise SetupError(f"SOCIALCRM_POLICY_FILE: {'; '.join(problems)}")
+    return SitePolicy(settings.policy_file)

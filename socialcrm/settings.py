@@ -98,8 +98,13 @@ class Settings:
     rules_file: Path | None = opt.setting(  # noqa: RUF009 - setting() returns a field
         "SOCIALCRM_RULES_FILE", Path,
         "TOML file of the sync rules: sentiment scorer, identity matching, lead field "
-        "mapping, complaint keywords, Case routing and SLA (docs/sync.md). Unset: the "
-        "defaults.")
+        "mapping, complaint keywords, Case routing and SLA, the team's managers "
+        "(docs/sync.md). Unset: the defaults.")
+    policy_file: Path | None = opt.setting(  # noqa: RUF009 - setting() returns a field
+        "SOCIALCRM_POLICY_FILE", Path,
+        "YAML or JSON compliance policy for outbound replies: banned terms, commitments "
+        "that need approval, personal data, length limits, signature (docs/compliance.md). "
+        "Unset: the shipped policy.")
     log_level: str = opt.setting(
         "SOCIALCRM_LOG_LEVEL", opt.log_level, "DEBUG, INFO, WARNING or ERROR.", default="INFO")
     facebook_graph_url: str | None = opt.url_setting(

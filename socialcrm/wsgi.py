@@ -12,14 +12,16 @@ from flask import Flask
 
 from mobile_api.app import create_app
 from mobile_api.config import ApiConfig
+from plugin.sync.rules import RulesError, load_rules
 from socialcrm.logs import Redactor, configure_logging
 from socialcrm.settings import Settings, SettingsError, secrets_in_env
+from workers.updates.reply_policy import policy_problems
 
 API_SETTINGS = (
     "REDIS_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "LINKEDIN_CLIENT_SECRET",
     "SOCIALCRM_NOTICE_SECRET", "SOCIALCRM_LOG_LEVEL", "SUITECRM_URL",
     "SUITECRM_PASSWORD_CLIENT_ID", "SUITECRM_PASSWORD_CLIENT_SECRET", "SOCIALCRM_SECRET_KEY",
-    "SOCIALCRM_HTTP_TIMEOUT",
+    "SOCIALCRM_HTTP_TIMEOUT", "SOCIALCRM_POLICY_FILE", "SOCIALCRM_RULES_FILE",
 )
 
 
@@ -28,6 +30,13 @@ def api_config(settings: Settings, redis_url: str | None = None) -> ApiConfig:
     url = redis_url or settings.redis_url
     if not url:
         raise SettingsError("REDIS_URL is required to serve the API (`socialcrm run` sets it)")
+    problems = policy_problems(settings.policy_file)
+    if problems:
+        raise SettingsError(f"SOCIALCRM_POLICY_FILE: {'; '.join(problems)}")
+    try:
+        managers = load_rules(settings.rules_file).managers
+    except RulesError as exc:
+        raise SettingsError(f"SOCIALCRM_RULES_FILE: {exc}") from None
     return ApiConfig(
         redis_url=url,
         facebook_app_secret=settings.facebook_app_secret or "",
@@ -39,6 +48,8 @@ def api_config(settings: Settings, redis_url: str | None = None) -> ApiConfig:
         suitecrm_password_client_secret=settings.suitecrm_password_client_secret or "",
         secret_key=settings.secret_key or "",
         http_timeout=settings.http_timeout,
+        policy_file=settings.policy_file,
+        managers=managers,
     )
 
 

@@ -30,6 +30,7 @@ from workers.jobs.checks import (
     TOKEN_ALERT_DAYS,
     VERSION_ALERT_DAYS,
 )
+from workers.jobs.close_loop import FUNCTION as DRAIN_CLOSURES
 from workers.jobs.feed import FUNCTION as DRAIN_FEED
 from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
 from workers.jobs.poll import POLL_ALL
@@ -83,6 +84,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("recover-abandoned", RECOVER, every=60, purpose="crm"),
     # Advocate scores decay with time: recompute them once a day.
     Periodic("advocates-rescore", RESCORE_ADVOCATES, every=DAY, timeout_seconds=1800),
+    # Closed social Cases get a drafted public reply (the close-loop group of the stream).
+    Periodic("close-loop", DRAIN_CLOSURES, every=60, purpose="webhooks"),
 )
 
 

@@ -22,11 +22,12 @@ import pytest
 import requests
 
 from connectors.suitecrm import SuiteCRMClient
+from mobile_api.config import ApiConfig
 from sandboxes.suitecrm import DEMO_SYNC_CLIENT, SuiteCRMSandbox
 from tests.mobile.conftest import (  # noqa: F401
     Api,
     api,
-    api_config,
+    api_config_for,
     login,
     max_headers,
     run_worker,
@@ -37,6 +38,13 @@ from workers.feed_rebuild import rebuild
 
 FUZZ_REP, FUZZ_REP_ID = "will", "seed_will_id"  # a rep no other test here logs in as
 SPARE_SESSIONS = 30  # enough for every generated call of a session-ending operation
+
+
+@pytest.fixture()
+def api_config(redis_url: str, suitecrm: SuiteCRMSandbox) -> ApiConfig:  # noqa: F811
+    """The fuzzing rep is one of the team's managers, so the managers' operations
+    (approvals) answer with data, not only their 403."""
+    return api_config_for(redis_url, suitecrm.url, managers=(FUZZ_REP_ID,))
 
 
 @dataclass

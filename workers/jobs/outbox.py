@@ -32,7 +32,7 @@ from rq import get_current_job
 
 from workers import runtime
 from workers.crm_outbox import DEFAULT_KEEP, LOOKBACK, DrainResult, drain
-from workers.jobs import feed
+from workers.jobs import close_loop, feed
 from workers.queues import JobPolicy, Purpose, enqueue
 from workers.throttle import obeys_retry_after
 
@@ -78,6 +78,7 @@ def drain_job() -> dict[str, int | bool]:
         request_drain(connection)
     if result.applied:
         feed.enqueue_drain(connection)  # the reps' feeds take the changes in now
+        close_loop.enqueue_drain(connection)  # a closed social Case gets its draft now
     return result.as_dict()
 
 

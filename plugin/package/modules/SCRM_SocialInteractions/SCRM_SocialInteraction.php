@@ -46,6 +46,10 @@ class SCRM_SocialInteraction extends Basic
     public $first_response_at;
     public $sla_due_at;
     public $policy_verdict;
+    public $policy_reasons;
+    public $policy_approver_id;
+    public $policy_approver_name;
+    public $policy_note;
     public $raw_payload;
     public $contact_id;
     public $contact_name;

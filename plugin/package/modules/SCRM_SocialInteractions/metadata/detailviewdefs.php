@@ -32,6 +32,8 @@ $viewdefs[$module_name]['DetailView'] = array(
         'LBL_SCRM_PANEL_HANDLING' => array(
             array('assigned_user_name', 'sla_due_at'),
             array('first_response_at', 'policy_verdict'),
+            array('policy_approver_name', 'policy_note'),
+            array('policy_reasons'),
         ),
         'LBL_SCRM_PANEL_LINKS' => array(
             array('contact_name', 'lead_name'),
