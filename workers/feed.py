@@ -1,23 +1,24 @@
 """The feed store: each rep's timeline of feed items in Redis, newest first, bounded.
 
 Why this layout (``docs/feed.md`` draws it): a rep's phone asks for one page of its feed
-in one request, so a page must be one Redis call that needs nothing else. Each rep has a
-sorted set of item ids scored by time and a hash of those items' JSON; a page is one Lua
-script reading both. A record appears at most once in a timeline, as its latest version:
-``recs:<user>`` maps the record to the item that stands for it, so a newer version
-replaces the older one, and ``holders`` maps each record to its latest version and the
-reps holding it, so a reassigned record leaves the timeline of the rep it left, a delete
-finds every timeline at once, and a late, older version is refused (``stale``).
+in one request, so a page must be one Redis call that needs nothing else, and a Redis
+server holds many reps' timelines, so an item must cost few bytes. Each rep's timeline is
+one Redis list of stored items (``workers.feed_codec``), kept in descending order of time
+and id; a page is one Lua script reading a slice of it. A record appears at most once in
+a timeline, as its latest version: the record index (small hashes shared by all reps)
+maps each record to its latest version, where its item sits, and the reps holding it, so
+a newer version replaces the older one, a reassigned record leaves the timeline of the
+rep it left, a delete finds every timeline at once, and a late, older version is refused
+(``stale``).
 
 Every change to a timeline (add, replace, trim to the bound, remove) is one script, so a
-reader never sees an item without its data or a timeline over its bound, and trimmed
-items are deleted with their index entries in the same step. A deleted record leaves a
-tombstone for a day, so a change event read before the delete cannot bring it back.
+reader never sees half a change or a timeline over its bound, and trimmed items leave the
+index in the same step. A deleted record leaves a tombstone for a day, so a change event
+read before the delete cannot bring it back.
 
 Every script that changes a live timeline also appends what it did to the rep's change
 log in the same step (``workers.feed_scripts``), which ``workers.feed_changes`` reads to
-tell an offline app what changed since its last sync. Items are kept in a compact form
-(``workers.feed_codec``) that the mobile API serves as it is.
+tell an offline app what changed since its last sync.
 
 While ``socialcrm feed rebuild`` builds fresh timelines under its own prefix, it is
 registered in ``rebuilds``, and every publish and remove is applied to its keys as well
@@ -36,12 +37,16 @@ from typing import Literal, cast
 
 import redis
 
+from workers import feed_codec as codec
 from workers import feed_scripts as scripts
-from workers.feed_codec import item_from_stored, stored_json
 from workers.feed_items import KINDS, FeedItem
 
 PREFIX = "socialcrm:feed:"
 REBUILDS_KEY = PREFIX + "rebuilds"
+REP_NUMBERS = PREFIX + "reps"  # user id -> the number the record index knows the rep by
+REP_IDS = PREFIX + "rep-ids"  # and back
+CHANGE_FLOORS = PREFIX + "change-floors"  # user -> change-log entries trimmed away so far
+SYNC_GENERATIONS = PREFIX + "sync-generations"  # user -> the generation of its sync tokens
 DEFAULT_MAX_ITEMS = 500
 MAX_PAGE_SIZE = 100
 TOMBSTONE_SECONDS = 24 * 3600
@@ -65,37 +70,22 @@ class FeedKeys:
     token: str = ""  # the rebuild's registration; empty for the live keys
 
     def timeline(self, user_id: str) -> str:
-        return f"{self.prefix}tl:{user_id}"
-
-    def items(self, user_id: str) -> str:
-        return f"{self.prefix}items:{user_id}"
-
-    def records(self, user_id: str) -> str:
-        return f"{self.prefix}recs:{user_id}"
+        return f"{self.prefix}timeline:{user_id}"
 
     def changes(self, user_id: str) -> str:
         """The rep's change log (only the live keys keep one)."""
-        return f"{self.prefix}log:{user_id}"
+        return f"{self.prefix}changes:{user_id}"
 
-    def user_keys(self, user_id: str) -> list[str]:
-        """The keys a rebuild swaps: the change log is not one of them."""
-        return [self.timeline(user_id), self.items(user_id), self.records(user_id)]
+    def index(self, bucket: int) -> str:
+        """One of the record index's hashes (``feed_codec.index_slot``)."""
+        return f"{self.prefix}index:{bucket}"
 
-    def logged_keys(self, user_id: str) -> list[str]:
-        return [*self.user_keys(user_id), self.changes(user_id)]
-
-    @property
-    def holders(self) -> str:
-        return self.prefix + "holders"
+    def index_keys(self) -> list[str]:
+        return [self.index(bucket) for bucket in range(codec.INDEX_BUCKETS)]
 
     @property
     def users(self) -> str:
         return self.prefix + "users"
-
-    @property
-    def log_floors(self) -> str:
-        """user -> the newest change-log entry trimmed away (see ``feed_changes``)."""
-        return self.prefix + "log-floors"
 
 
 LIVE = FeedKeys(PREFIX)
@@ -111,15 +101,15 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class StoredPage:
-    """One page as stored: (item id, stored JSON) pairs, for the API to serve as they are
-    (``workers.feed_codec.api_item``)."""
+    """One page as stored: (item id, stored item) pairs, for the API to serve with
+    ``workers.feed_codec.api_item``."""
 
     entries: tuple[tuple[bytes, bytes], ...]
     next_cursor: str | None
 
 
 def record_field(module: str, record_id: str) -> str:
-    return f"{module}/{record_id}"
+    return codec.record_ref(module, record_id)
 
 
 def tombstone_key(module: str, record_id: str) -> str:
@@ -147,21 +137,28 @@ def publish_to(client: redis.Redis, keys: FeedKeys, item: FeedItem, users: list[
     """:func:`publish` into one set of keys (the live ones or a rebuild's)."""
     if max_items < 1:
         raise ValueError("a timeline holds at least one item")
-    field = record_field(item.module, item.record_id)
+    stored, stamp = codec.element(item), codec.stamp_of(item)
+    bucket, field = codec.index_slot(item.module, item.record_id)
     script = client.register_script(scripts.PUBLISH)
-    for _ in range(_RETRIES):  # 'retry': the holders changed between reading and writing
-        holders = _holders(client, keys, field)
-        everyone = users + [u for u in holders if u not in users]
+    for _ in range(_RETRIES):  # 'retry': the index changed between reading and writing
+        entry, held, trims = _plan(client, keys, item.module, item.record_id, users,
+                                   max_items)
+        everyone = users + [u for u in held if u not in users]
+        extra = [b for b in trims if b != bucket]
         answer = script(
-            keys=[keys.holders, keys.users, tombstone_key(item.module, item.record_id),
-                  LIVE.holders, REBUILDS_KEY, keys.log_floors,
-                  *(key for user in everyone for key in keys.logged_keys(user))],
-            args=[field, item.id, item.score, item.version, stored_json(item), max_items,
-                  len(users), keys.token, *everyone])
+            keys=[keys.index(bucket), keys.users, tombstone_key(item.module, item.record_id),
+                  LIVE.index(bucket), REBUILDS_KEY, CHANGE_FLOORS, REP_NUMBERS, REP_IDS,
+                  *(key for user in everyone
+                    for key in (keys.timeline(user), keys.changes(user))),
+                  *(keys.index(b) for b in extra)],
+            args=[field, bucket, stored, stamp.text(), entry, max_items, len(users),
+                  len(everyone), keys.token, record_field(item.module, item.record_id),
+                  *everyone, *(held.get(user, "") for user in everyone), *extra])
         outcome = _text(answer)
         if outcome != "retry":
             return cast(Outcome, outcome)
-    raise RuntimeError(f"the holders of {field} kept changing; publish gave up")
+    raise RuntimeError(f"the index entry of {item.module} {item.record_id} kept changing; "
+                       "publish gave up")
 
 
 def remove(client: redis.Redis, module: str, record_id: str) -> int:
@@ -174,17 +171,21 @@ def remove(client: redis.Redis, module: str, record_id: str) -> int:
 
 
 def remove_from(client: redis.Redis, keys: FeedKeys, module: str, record_id: str) -> int:
-    field = record_field(module, record_id)
+    bucket, field = codec.index_slot(module, record_id)
     script = client.register_script(scripts.REMOVE)
     for _ in range(_RETRIES):
-        holders = _holders(client, keys, field)
+        entry, held, _trims = _plan(client, keys, module, record_id, [], 1)
+        holders = list(held)
         answer = int(script(
-            keys=[keys.holders, REBUILDS_KEY, keys.log_floors,
-                  *(key for user in holders for key in keys.logged_keys(user))],
-            args=[field, keys.token, *holders]))
+            keys=[keys.index(bucket), REBUILDS_KEY, CHANGE_FLOORS,
+                  *(key for user in holders
+                    for key in (keys.timeline(user), keys.changes(user)))],
+            args=[field, keys.token, entry, record_field(module, record_id), *holders,
+                  *(held[user] for user in holders)]))
         if answer != -2:
             return max(answer, 0)
-    raise RuntimeError(f"the holders of {field} kept changing; remove gave up")
+    raise RuntimeError(f"the index entry of {module} {record_id} kept changing; "
+                       "remove gave up")
 
 
 def timeline(client: redis.Redis, user_id: str, limit: int = 20,
@@ -195,7 +196,7 @@ def timeline(client: redis.Redis, user_id: str, limit: int = 20,
     skips one, even when newer items arrive between pages. ``kinds`` and ``record`` filter
     as :func:`stored_page` says."""
     page = stored_page(client, user_id, limit, before_cursor, kinds=kinds, record=record)
-    items = tuple(item_from_stored(_text(item_id), data) for item_id, data in page.entries)
+    items = tuple(codec.item_from_stored(_text(item), data) for item, data in page.entries)
     return Page(items, page.next_cursor)
 
 
@@ -218,16 +219,17 @@ def stored_page(client: redis.Redis, user_id: str, limit: int = 20,
     if record is not None and reference is None:
         raise ValueError(f"not a record reference (Module:id): {record[:120]!r}")
     module, record_id = reference.groups() if reference else ("", "")
-    score, after = ("", "") if before_cursor is None else _parse_cursor(before_cursor)
+    after = "" if before_cursor is None else _parse_cursor(before_cursor)
     rows = client.register_script(scripts.PAGE)(
-        keys=[LIVE.timeline(user), LIVE.items(user)],
-        args=[limit + 1, score, after, " ".join(sorted(set(kinds))), module, record_id])
-    triples = [(_bytes(rows[i]), _text(rows[i + 1]), _bytes(rows[i + 2]))
-               for i in range(0, len(rows), 3)]
-    shown = triples[:limit]
-    more = len(triples) > limit
-    cursor = f"{int(float(shown[-1][1]))}-{shown[-1][0].decode()}" if more else None
-    return StoredPage(tuple((item_id, data) for item_id, _score, data in shown), cursor)
+        keys=[LIVE.timeline(user)],
+        args=[limit + 1, after, *_kind_filter(kinds), codec.MODULE_CODES.get(module, ""),
+              module, record_id])
+    shown = [_bytes(row) for row in rows[:limit]]
+    cursor = None
+    if len(rows) > limit:
+        last = shown[-1]
+        cursor = f"{int(last[:10]) * 1000}-{last[10:codec.SORT_KEY_LENGTH].decode()}"
+    return StoredPage(tuple((row[10:codec.SORT_KEY_LENGTH], row) for row in shown), cursor)
 
 
 def active_rebuilds(client: redis.Redis) -> list[tuple[FeedKeys, str | None]]:
@@ -245,14 +247,43 @@ def active_rebuilds(client: redis.Redis) -> list[tuple[FeedKeys, str | None]]:
 
 
 def held_version(client: redis.Redis, module: str, record_id: str) -> str | None:
-    """The version of the record the live timelines hold (None: not in any)."""
-    entry = client.hget(LIVE.holders, record_field(module, record_id))
-    return _text(entry).split(" ")[0] if entry else None
+    """The latest version of the record the live timelines hold (None: not in any)."""
+    bucket, field = codec.index_slot(module, record_id)
+    entry = client.hget(LIVE.index(bucket), field)
+    if not entry:
+        return None
+    return codec.version_text(codec.parse_entry(_text(entry))[0].version)
 
 
-def _holders(client: redis.Redis, keys: FeedKeys, field: str) -> list[str]:
-    entry = client.hget(keys.holders, field)
-    return _text(entry).split(" ")[1:] if entry else []
+def holders(client: redis.Redis, module: str, record_id: str) -> list[str]:
+    """The reps whose live timelines hold the record."""
+    bucket, field = codec.index_slot(module, record_id)
+    entry = client.hget(LIVE.index(bucket), field)
+    if not entry:
+        return []
+    numbers = [number for number, _own in codec.parse_entry(_text(entry))[1]]
+    return [_text(user) for user in client.hmget(REP_IDS, numbers) if user]
+
+
+def _plan(client: redis.Redis, keys: FeedKeys, module: str, record_id: str,
+          audience: list[str], bound: int) -> tuple[str, dict[str, str], list[int]]:
+    """What a publish or remove needs to know first (read in one script): the record's
+    index entry as it is now, the sort key of the item each holder has, and the index
+    buckets of the items the bound may trim from the audience's timelines."""
+    bucket, field = codec.index_slot(module, record_id)
+    entry, users, trims = client.register_script(scripts.PLAN)(
+        keys=[keys.index(bucket), REP_IDS, *(keys.timeline(user) for user in audience)],
+        args=[field, bound])
+    text = _text(entry)
+    held = codec.held_keys(module, record_id, text, [_text(user) for user in users])
+    return text, held, [int(b) for b in trims]
+
+
+def _kind_filter(kinds: Sequence[str]) -> tuple[str, str]:
+    """The kinds as the page script takes them: their letters, and their names (for items
+    stored while a kind had no letter)."""
+    letters = {codec.kind_letter(kind) for kind in kinds} - {codec.NO_CODE}
+    return "".join(sorted(letters)), " ".join(sorted(set(kinds)))
 
 
 def _valid_users(user_ids: Iterable[str]) -> list[str]:
@@ -263,11 +294,12 @@ def _valid_users(user_ids: Iterable[str]) -> list[str]:
     return users
 
 
-def _parse_cursor(cursor: str) -> tuple[str, str]:
+def _parse_cursor(cursor: str) -> str:
+    """The sort key after which the page starts."""
     match = _CURSOR.match(cursor)
-    if match is None:
+    if match is None or int(match.group(1)) // 1000 > codec.LATEST_AT:
         raise CursorError(f"not a feed cursor: {cursor[:40]!r}")
-    return match.group(1), match.group(2)
+    return f"{int(match.group(1)) // 1000:010d}{match.group(2)}"
 
 
 def _text(value: bytes | str) -> str:

@@ -2,85 +2,78 @@
 
 Why a change log per rep: an app on a phone keeps the feed to read on the road and, back
 online, asks only for what changed. Every script that changes a live timeline appends
-what it did to the rep's log (``socialcrm:feed:log:<user>``, a stream) in the same step
+what it did to the rep's log (``socialcrm:feed:changes:<user>``, a list) in the same step
 (``workers.feed_scripts``): ``+`` an item added or replaced, ``d``/``r``/``t`` an item
 that left (its record deleted, reassigned away, trimmed past the bound). A sync token
-names a position in that log, so the delta since a token is exactly the log after it.
+names a position in that log (entries appended so far), so the delta since a token is
+exactly the log after it.
 
 Why a token also names a generation: ``socialcrm feed rebuild`` swaps whole timelines in
-at once, without a log of what that changed. The generation is a number kept in the
-rep's item hash (field ``generation``, set when the first token is asked for), so the swap,
-which replaces that hash, starts a new generation, and every older token answers "gone":
-the app resyncs from the feed itself. The same happens when the log was trimmed past the
-token's position (it keeps about as many entries as the timeline holds items: past that
-a delta would be as long as a resync).
+at once, without a log of what that changed. The generation is a number kept per rep in
+``sync-generations`` (set when the first token is asked for); the swap deletes it, so
+the rep's next token starts a new generation and every older token answers "gone": the
+app resyncs from the feed itself. The same happens when the log was trimmed past the
+token's position (it keeps as many entries as the timeline holds items: past that a delta
+would be as long as a resync).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 import redis
 
-from workers.feed import LIVE, PREFIX
+from workers.feed import CHANGE_FLOORS, LIVE, PREFIX, SYNC_GENERATIONS
+from workers.feed_codec import api_dict, api_json, version_text
+from workers.feed_items import item_id as item_id_of
 
-GENERATION_FIELD = "generation"
 GENERATIONS_KEY = PREFIX + "generations"  # the counter generations are drawn from
 DEFAULT_CHANGES = 200
 MAX_CHANGES = 500
-_TOKEN = re.compile(r"^(\d{1,18})\.(\d{1,15}-\d{1,19})$")
+_TOKEN = re.compile(r"^(\d{1,18})\.(\d{1,18})$")
+_FIRST_LAYOUT_TOKEN = re.compile(r"^\d{1,18}\.\d{1,15}-\d{1,19}$")  # a stream entry id
 
 Reason = Literal["deleted", "reassigned", "trimmed"]
 REASONS: dict[str, Reason] = {"d": "deleted", "r": "reassigned", "t": "trimmed"}
 GoneReason = Literal["rebuilt", "trimmed", "unknown"]
 
-_STREAM_IDS = """
-local function older(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-  return am < bm or (am == bm and as < bs)
-end
-local function newest(log, floors, user)
-  local last = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)
-  local at = last[1] and last[1][1] or '0-0'
-  local floor = redis.call('HGET', floors, user)
-  if floor and older(at, floor) then at = floor end
-  return at
-end
-"""
-
-# KEYS: items, change log, log floors, generation counter. ARGV: user.
-_TOKEN_SCRIPT = _STREAM_IDS + f"""
-local generation = redis.call('HGET', KEYS[1], '{GENERATION_FIELD}')
+# KEYS: sync generations, change log, change floors, generation counter. ARGV: user.
+_CURRENT_SCRIPT = """
+local generation = redis.call('HGET', KEYS[1], ARGV[1])
 if not generation then
   generation = tostring(redis.call('INCR', KEYS[4]))
-  redis.call('HSET', KEYS[1], '{GENERATION_FIELD}', generation)
+  redis.call('HSET', KEYS[1], ARGV[1], generation)
 end
-return {{generation, newest(KEYS[2], KEYS[3], ARGV[1])}}
+local floor = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
+return {generation, floor + redis.call('LLEN', KEYS[2])}
 """
 
-# KEYS: items, change log, log floors. ARGV: user, generation, position, how many.
-# Answers {'gone', reason} or {'ok', more (0/1), then entry id, kind, value, item JSON
-# ('' unless an addition whose item is still there) per entry}.
-_CHANGES_SCRIPT = _STREAM_IDS + f"""
-if redis.call('HGET', KEYS[1], '{GENERATION_FIELD}') ~= ARGV[2] then
-  return {{'gone', 'rebuilt'}}
-end
-local floor = redis.call('HGET', KEYS[3], ARGV[1])
-if floor and older(ARGV[3], floor) then return {{'gone', 'trimmed'}} end
-if older(newest(KEYS[2], KEYS[3], ARGV[1]), ARGV[3]) then return {{'gone', 'unknown'}} end
+# KEYS: sync generations, change log, change floors, timeline. ARGV: user, generation,
+# position, how many. Answers {'gone', reason} or {'ok', more (0/1), then per entry the
+# entry and the stored item ('' unless an addition whose item is still there)}. The items
+# are found by id in one read of the (bounded) timeline.
+_CHANGES_SCRIPT = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {'gone', 'rebuilt'} end
+local floor, position = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0), tonumber(ARGV[3])
+if position < floor then return {'gone', 'trimmed'} end
+if position > floor + redis.call('LLEN', KEYS[2]) then return {'gone', 'unknown'} end
 local want = tonumber(ARGV[4])
-local rows = redis.call('XRANGE', KEYS[2], '(' .. ARGV[3], '+', 'COUNT', want + 1)
-local out = {{'ok', #rows > want and 1 or 0}}
+local rows = redis.call('LRANGE', KEYS[2], position - floor, position - floor + want)
+local out, items = {'ok', #rows > want and 1 or 0}, nil
 for i = 1, math.min(#rows, want) do
-  local entry, kind, value = rows[i][1], rows[i][2][1], rows[i][2][2]
-  local data = kind == '+' and redis.call('HGET', KEYS[1], value)
-  out[#out + 1] = entry; out[#out + 1] = kind; out[#out + 1] = value
-  out[#out + 1] = data or ''
+  local data = ''
+  if string.sub(rows[i], 1, 1) == '+' then
+    if not items then
+      items = {}
+      for _, e in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+        items[string.sub(e, 11, 34)] = e
+      end
+    end
+    data = items[string.sub(rows[i], 2)] or ''
+  end
+  out[#out + 1] = rows[i]; out[#out + 1] = data
 end
 return out
 """
@@ -112,7 +105,7 @@ class Tombstone:
 class Delta:
     """The changes after a token: each record once, as its current item or a tombstone.
 
-    ``items`` are (item id, stored JSON) pairs (``workers.feed_codec``); ``more``: the
+    ``items`` are (item id, the item's JSON as the API answers it) pairs; ``more``: the
     log holds further changes, ask again with ``next_token`` at once."""
 
     items: tuple[tuple[bytes, bytes], ...]
@@ -124,8 +117,8 @@ class Delta:
 def current_token(client: redis.Redis, user_id: str) -> str:
     """A token for the timeline as it is now: the app reads the feed, then asks for the
     changes since this token (anything that changed meanwhile comes again, harmlessly)."""
-    answer = client.register_script(_TOKEN_SCRIPT)(
-        keys=[LIVE.items(user_id), LIVE.changes(user_id), LIVE.log_floors, GENERATIONS_KEY],
+    answer = client.register_script(_CURRENT_SCRIPT)(
+        keys=[SYNC_GENERATIONS, LIVE.changes(user_id), CHANGE_FLOORS, GENERATIONS_KEY],
         args=[user_id])
     generation, position = (_text(part) for part in answer)
     return f"{generation}.{position}"
@@ -136,34 +129,38 @@ def changes_since(client: redis.Redis, user_id: str, token: str,
     """The changes after ``token`` (at most ``limit`` log entries), read in one script.
 
     Raises ``TokenError`` for text that is not a token and ``TokenExpired`` when the
-    changes after it are no longer all known (a rebuild, the log's bound, a lost log)."""
+    changes after it are no longer all known (a rebuild, the log's bound, a lost log, or
+    a token of the first layout, whose log was a stream)."""
     if not 1 <= limit <= MAX_CHANGES:
         raise ValueError(f"a delta reads 1 to {MAX_CHANGES} changes")
+    if _FIRST_LAYOUT_TOKEN.match(token):
+        raise TokenExpired("rebuilt")
     match = _TOKEN.match(token)
     if match is None:
         raise TokenError(f"not a sync token: {token[:40]!r}")
     generation, position = match.groups()
     answer = client.register_script(_CHANGES_SCRIPT)(
-        keys=[LIVE.items(user_id), LIVE.changes(user_id), LIVE.log_floors],
+        keys=[SYNC_GENERATIONS, LIVE.changes(user_id), CHANGE_FLOORS, LIVE.timeline(user_id)],
         args=[user_id, generation, position, limit])
     if _text(answer[0]) == "gone":
         raise TokenExpired(_gone_reason(_text(answer[1])))
     rows = answer[2:]
     latest: dict[str, tuple[bytes, bytes] | Tombstone] = {}  # record -> its last change
-    read_up_to = position
-    for index in range(0, len(rows), 4):
-        read_up_to = _text(rows[index])
-        kind, value, data = _text(rows[index + 1]), _text(rows[index + 2]), rows[index + 3]
-        if kind == "+":
-            _added(latest, value, _bytes(data))
+    for index in range(0, len(rows), 2):
+        entry, data = _text(rows[index]), _bytes(rows[index + 1])
+        if entry.startswith("+"):
+            _added(latest, entry[1:], data)
         else:
-            item_id, _, record = value.partition(" ")
+            version, _, record = entry[1:].partition(" ")
             module, _, record_id = record.partition("/")
+            item_id = item_id_of(module, record_id, version_text(int(version)))
             latest.pop(record, None)
-            latest[record] = Tombstone(module, record_id, item_id, REASONS[kind])
+            latest[record] = Tombstone(module, record_id, item_id, REASONS[entry[0]])
+    read = len(rows) // 2
     return Delta(items=tuple(c for c in latest.values() if isinstance(c, tuple)),
                  tombstones=tuple(c for c in latest.values() if isinstance(c, Tombstone)),
-                 next_token=f"{generation}.{read_up_to}", more=bool(int(answer[1])))
+                 next_token=f"{generation}.{int(position) + read}",
+                 more=bool(int(answer[1])))
 
 
 def _added(latest: dict[str, tuple[bytes, bytes] | Tombstone], item_id: str,
@@ -172,10 +169,10 @@ def _added(latest: dict[str, tuple[bytes, bytes] | Tombstone], item_id: str,
     later entry of the log (maybe past this delta) tells the record's latest state."""
     if not data:
         return
-    stored = json.loads(data)
-    record = f"{stored['module']}/{stored['record_id']}"
+    item = api_dict(data)
+    record = f"{item['module']}/{item['record_id']}"
     latest.pop(record, None)  # the record's latest change comes last
-    latest[record] = (item_id.encode(), data)
+    latest[record] = (item_id.encode(), api_json(item))
 
 
 def _gone_reason(text: str) -> GoneReason:

@@ -14,7 +14,11 @@ registration has a deadline the rebuild keeps pushing; one that died stops being
 registered there, and the next rebuild deletes its keys.
 
 ``--user`` rebuilds one rep's timeline the same way: only that rep's keys are swapped,
-and the record index is corrected for that rep only.
+and the record index is corrected for that rep only (the other holders of a record keep
+their items, whatever version they are).
+
+A feed kept in the first layout of the store is moved into this one first
+(:func:`upgrade_layout`).
 """
 
 from __future__ import annotations
@@ -30,13 +34,23 @@ import redis
 
 from connectors.suitecrm import SuiteCRMClient
 from workers import feed
-from workers.feed import LIVE, REBUILDS_KEY, FeedKeys, rebuild_keys
+from workers import feed_codec as codec
+from workers import feed_scripts as scripts
+from workers.feed import (
+    LIVE,
+    REBUILDS_KEY,
+    REP_NUMBERS,
+    SYNC_GENERATIONS,
+    FeedKeys,
+    rebuild_keys,
+)
 from workers.feed_items import fields_for, item_from_record
 from workers.jobs.feed import concerned_users
 
 DEFAULT_SINCE_DAYS = 30
 REGISTRATION_SECONDS = 600
 REFRESH_EVERY = 100  # records between pushes of the deadline (and progress reports)
+_FIRST_LAYOUT = ("tl:", "items:", "recs:", "log:", "holders", "log-floors")
 REBUILD_MODULES = ("Calls", "Meetings", "Tasks", "Notes", "Cases", "Opportunities", "Leads",
                    "Contacts", "SCRM_SocialInteractions")
 
@@ -65,13 +79,15 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 
-# KEYS: live holders, live users, fresh holders, fresh users, rebuilds, then per user the
-# live (timeline, items, recs) and the fresh ones. ARGV: token, users.
+# KEYS: live users, fresh users, rebuilds, sync generations, then (live, fresh) timeline
+# per user, then (live, fresh) index bucket for every bucket. ARGV: token, user count,
+# users. Every swapped timeline starts a new generation of sync tokens.
 _SWAP_ALL = """
-if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 0 then return -1 end
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end
+local n = tonumber(ARGV[2])
 local known = {}
-for i = 2, #ARGV do known[ARGV[i]] = true end
-for _, key in ipairs({KEYS[2], KEYS[4]}) do
+for i = 1, n do known[ARGV[2 + i]] = true end
+for _, key in ipairs({KEYS[1], KEYS[2]}) do
   for _, user in ipairs(redis.call('SMEMBERS', key)) do
     if not known[user] then return -2 end
   end
@@ -80,59 +96,61 @@ local function swap(fresh, live)
   if redis.call('EXISTS', fresh) == 1 then redis.call('RENAME', fresh, live)
   else redis.call('DEL', live) end
 end
-for i = 2, #ARGV do
-  local base = 5 + (i - 2) * 6
-  for j = 1, 3 do swap(KEYS[base + 3 + j], KEYS[base + j]) end
+for i = 1, n do
+  swap(KEYS[4 + 2 * i], KEYS[3 + 2 * i])
+  redis.call('HDEL', KEYS[4], ARGV[2 + i])
 end
-swap(KEYS[3], KEYS[1])
-swap(KEYS[4], KEYS[2])
-redis.call('HDEL', KEYS[5], ARGV[1])
-return redis.call('SCARD', KEYS[2])
+for i = 5 + 2 * n, #KEYS, 2 do swap(KEYS[i + 1], KEYS[i]) end
+swap(KEYS[2], KEYS[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return redis.call('SCARD', KEYS[1])
 """
 
-# KEYS: live holders, live users, fresh holders, fresh users, rebuilds, live (timeline,
-# items, recs), fresh (timeline, items, recs). ARGV: token, user.
-_SWAP_ONE = """
-if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 0 then return -1 end
+# KEYS: live users, rebuilds, sync generations, rep numbers, live timeline, fresh
+# timeline, then every live index bucket. ARGV: token, user. The rep leaves the index
+# entries of what its live timeline held and joins those of what its fresh one holds; the
+# other holders keep their items, so where the versions differ, the older holders' own
+# stamps say so (see ``workers.feed_scripts``), and the latest stays the version guard.
+_SWAP_ONE = scripts.LIB + """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return -1 end
 local user = ARGV[2]
-local function split(text)
-  local parts = {}
-  for part in string.gmatch(text, '[^ ]+') do parts[#parts + 1] = part end
-  return parts
+local n = redis.call('HGET', KEYS[4], user)
+local function entry_of(element)
+  local bucket, field = slot(ref_of(element))
+  local key = KEYS[7 + bucket]
+  local text = redis.call('HGET', key, field)
+  return key, field, text and parse_entry(text)
 end
-for _, f in ipairs(redis.call('HKEYS', KEYS[8])) do
-  local e = redis.call('HGET', KEYS[1], f)
-  if e then
-    local parts, kept = split(e), {}
-    kept[1] = parts[1]
-    for i = 2, #parts do if parts[i] ~= user then kept[#kept + 1] = parts[i] end end
-    if #kept == 1 then redis.call('HDEL', KEYS[1], f)
-    else redis.call('HSET', KEYS[1], f, table.concat(kept, ' ')) end
+if n then
+  for _, element in ipairs(redis.call('LRANGE', KEYS[5], 0, -1)) do
+    local key, field, entry = entry_of(element)
+    if entry then drop_holder(entry, n); save_entry(key, field, entry) end
   end
 end
-local fresh = redis.call('HGETALL', KEYS[11])
-for i = 1, #fresh, 2 do
-  local f, version = fresh[i], split(fresh[i + 1])[1]
-  local e = redis.call('HGET', KEYS[1], f)
-  if e then
-    local parts, present = split(e), false
-    if version > parts[1] then parts[1] = version end
-    for i = 2, #parts do if parts[i] == user then present = true end end
-    if not present then parts[#parts + 1] = user end
-    redis.call('HSET', KEYS[1], f, table.concat(parts, ' '))
+for _, element in ipairs(redis.call('LRANGE', KEYS[6], 0, -1)) do
+  local key, field, entry = entry_of(element)
+  local stamp, version = stamp_of(element)
+  if not entry then
+    entry = {stamp = stamp, holders = {{n}}}
+  elseif version > version_of(entry.stamp) then
+    for _, h in ipairs(entry.holders) do h[2] = h[2] or entry.stamp end
+    entry.stamp = stamp
+    entry.holders[#entry.holders + 1] = {n}
   else
-    redis.call('HSET', KEYS[1], f, version .. ' ' .. user)
+    entry.holders[#entry.holders + 1] = {n, stamp ~= entry.stamp and stamp or nil}
   end
+  save_entry(key, field, entry)
 end
-for j = 1, 3 do
-  if redis.call('EXISTS', KEYS[8 + j]) == 1 then redis.call('RENAME', KEYS[8 + j], KEYS[5 + j])
-  else redis.call('DEL', KEYS[5 + j]) end
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  redis.call('RENAME', KEYS[6], KEYS[5])
+  redis.call('SADD', KEYS[1], user)
+else
+  redis.call('DEL', KEYS[5])
+  redis.call('SREM', KEYS[1], user)
 end
-if redis.call('EXISTS', KEYS[6]) == 1 then redis.call('SADD', KEYS[2], user)
-else redis.call('SREM', KEYS[2], user) end
-redis.call('DEL', KEYS[3], KEYS[4])
-redis.call('HDEL', KEYS[5], ARGV[1])
-return redis.call('EXISTS', KEYS[6])
+redis.call('HDEL', KEYS[3], user)
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('EXISTS', KEYS[5])
 """
 
 
@@ -153,6 +171,7 @@ def rebuild(client: redis.Redis, crm: SuiteCRMClient, *, since: datetime | None 
     sweep_abandoned(client)
     if feed.active_rebuilds(client):
         raise RebuildError("another feed rebuild is running; wait for it to finish")
+    upgrade_layout(client, max_items=max_items)
     token = uuid.uuid4().hex
     keys = rebuild_keys(token)
     summary = RebuildSummary(since=start, user=user)
@@ -211,19 +230,24 @@ def _refresh(client: redis.Redis, token: str, user: str | None) -> None:
 
 def _swap(client: redis.Redis, keys: FeedKeys, user: str | None) -> int:
     """Put the fresh keys in place of the live ones in one step; timelines swapped in."""
-    shared = [LIVE.holders, LIVE.users, keys.holders, keys.users, REBUILDS_KEY]
     if user is not None:
         answer = int(client.register_script(_SWAP_ONE)(
-            keys=[*shared, *LIVE.user_keys(user), *keys.user_keys(user)],
+            keys=[LIVE.users, REBUILDS_KEY, SYNC_GENERATIONS, REP_NUMBERS,
+                  LIVE.timeline(user), keys.timeline(user), *LIVE.index_keys()],
             args=[keys.token, user]))
+        if answer >= 0:
+            discard(client, keys)  # the fresh index and users: the live ones were corrected
     else:
         script = client.register_script(_SWAP_ALL)
+        buckets = [key for pair in zip(LIVE.index_keys(), keys.index_keys(), strict=True)
+                   for key in pair]
         for _ in range(8):  # -2: a rep got a first timeline while the list was read
             users = sorted({_text(u) for u in client.sunion([LIVE.users, keys.users])})
             answer = int(script(
-                keys=[*shared, *(key for u in users
-                                 for key in [*LIVE.user_keys(u), *keys.user_keys(u)])],
-                args=[keys.token, *users]))
+                keys=[LIVE.users, keys.users, REBUILDS_KEY, SYNC_GENERATIONS,
+                      *(key for u in users for key in (LIVE.timeline(u), keys.timeline(u))),
+                      *buckets],
+                args=[keys.token, len(users), *users]))
             if answer != -2:
                 break
     if answer < 0:
@@ -247,6 +271,32 @@ def sweep_abandoned(client: redis.Redis) -> int:
     tokens = {_text(key).split(":")[3]
               for key in client.scan_iter(match=feed.PREFIX + "rebuild:*", count=500)}
     return sum(discard(client, rebuild_keys(token)) for token in tokens - running)
+
+
+def upgrade_layout(client: redis.Redis, *, max_items: int = feed.DEFAULT_MAX_ITEMS) -> int:
+    """Move a feed kept in the first layout (per rep a sorted set of ids beside a hash of
+    item JSON, a record index ``recs``, and ``holders``) into this one, then delete its
+    keys; the records moved. Each record goes once to the reps that held it, through the
+    live publish script. Its sync tokens are gone (410): apps resync. A rebuild runs it
+    first; with nothing left in the first layout it only looks."""
+    old = [key for key in client.scan_iter(match=feed.PREFIX + "*", count=500)
+           if _text(key).removeprefix(feed.PREFIX).startswith(_FIRST_LAYOUT)]
+    moved = 0
+    for field_name, entry in client.hgetall(feed.PREFIX + "holders").items():
+        users = _text(entry).split(" ")[1:]
+        for user in users:
+            held = client.hget(f"{feed.PREFIX}recs:{user}", field_name)
+            item_id = _text(held).split(" ")[1] if held else ""
+            data = client.hget(f"{feed.PREFIX}items:{user}", item_id) if held else None
+            if data:
+                item = codec.item_from_stored(item_id, data)
+                if feed.publish_to(client, LIVE, item, users, max_items=max_items) \
+                        == "published":
+                    moved += 1
+                break
+    for start in range(0, len(old), 500):
+        client.unlink(*old[start:start + 500])
+    return moved
 
 
 def _text(value: bytes | str) -> str:

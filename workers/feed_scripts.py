@@ -1,155 +1,211 @@
 """The feed store's Lua scripts: each change to the timelines is one atomic step.
 
-Why Lua: publishing an item touches the item hash, each rep's timeline and its bound, the
-record's holders and any running rebuild's fresh keys; a delete does the reverse; a page
+Why Lua: publishing an item touches each rep's timeline and its bound, the record index,
+the change logs and any running rebuild's fresh keys; a delete does the reverse; a page
 read must see one consistent timeline. Each script runs in Redis as one step, so readers
 never see half a change and two workers never interleave (``workers.feed`` calls them).
 
+Why the timeline is a sorted *list*: a rep's timeline is a Redis list of stored items
+(``workers.feed_codec``) in descending order of their sort key (time, then id). A list of
+500 items is a few listpack nodes, about 10 bytes per item over the item itself, where a
+sorted set of item ids beside a hash of their JSON took about 220. A binary search over
+LINDEX finds any item whose sort key is known (``find``), LINSERT puts a new one in
+place, RPOP drops the oldest past the bound, LRANGE reads a page.
+
+Why the record index says where each holder's item sits: the index (one field per record,
+in :data:`~workers.feed_codec.INDEX_BUCKETS` small hashes) holds the record's latest
+:class:`~workers.feed_codec.Stamp` and the numbers of the reps holding it (``reps`` maps
+user ids to numbers once and for all), so a newer version finds the older item in each
+holder's timeline, a delete finds every holder, and a late, older version is refused. A
+holder whose item is another version than the latest (after ``feed rebuild --user``)
+carries its own stamp: ``<stamp> <n> <n>:<stamp>``. Every key a script writes is passed
+in: the index buckets a trim may reach are read first (``PLAN``) and checked again.
+
 Why the change log is written here: an offline app asks what changed in its rep's
 timeline since its last sync (``workers.feed_changes``). Each script that changes a live
-timeline appends what it did to that rep's change log in the same step, so the log can
-never miss a change nor announce one that did not happen. A rebuild's fresh keys keep no
-log: swapping them in starts a new generation of the timeline (see ``feed_changes``).
+timeline appends what it did to that rep's log (a list: ``+<item id>``, or ``d``/``r``/``t``
+``<version> <Module>/<record id>`` for an item that left) in the same step, so the log
+never misses a change nor announces one that did not happen. It keeps at least as many
+of the newest entries as the timeline's bound; ``change-floors`` counts those trimmed
+away. A rebuild's fresh keys keep no log: swapping them in starts a new generation (see
+``feed_changes``).
 """
 
 from __future__ import annotations
 
-LOG_TRIM_BATCH = 100  # change-log entries past its bound before it is trimmed (in whole nodes)
+from workers import feed_codec as codec
 
-SPLIT = """
-local function split(text)
-  local parts = {}
-  for part in string.gmatch(text, '[^ ]+') do parts[#parts + 1] = part end
-  return parts
+LOG_TRIM_BATCH = 100  # change-log entries past its bound before it is trimmed
+
+LIB = codec.LUA
+
+# Finding and placing elements in a timeline (sorted by sort key, descending).
+TIMELINE = """
+local function seek(tl, key)  -- the position of the first element whose sort key is <= key
+  local lo, hi = 0, redis.call('LLEN', tl)
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if string.sub(redis.call('LINDEX', tl, mid), 1, KEY_LENGTH) > key then lo = mid + 1
+    else hi = mid end
+  end
+  return lo
+end
+local function find(tl, key)  -- the element with this sort key and its position, or nil
+  local at = seek(tl, key)
+  local element = redis.call('LINDEX', tl, at)
+  if element and string.sub(element, 1, KEY_LENGTH) == key then return element, at end
+end
+local function insert(tl, element)
+  local pivot = redis.call('LINDEX', tl, seek(tl, string.sub(element, 1, KEY_LENGTH)))
+  if pivot then redis.call('LINSERT', tl, 'BEFORE', pivot, element)
+  else redis.call('RPUSH', tl, element) end
 end
 """
 
-# The change log of one rep: a stream of one-field entries, ``+ <item id>`` for an item
-# added or replaced, ``d|r|t <item id> <Module/record>`` for one that left (record
-# deleted, reassigned away, trimmed past the bound). ``log`` is false when the keys are a
-# rebuild's. Trimming drops whole stream nodes, and remembers the newest entry dropped
-# (the floor) so a reader knows whether its position is still covered.
+# ``log`` is false for a rebuild's keys. Each rep's log keeps at least ``keep`` entries,
+# and is trimmed back to that many once it is LOG_TRIM_BATCH past it.
 CHANGE_LOG = f"""
-local function note(log, kind, value)
-  if log then redis.call('XADD', log, '*', kind, value) end
+local function note(log, kind, element, ref)
+  if not log then return end
+  if kind == '+' then
+    redis.call('RPUSH', log, '+' .. string.sub(element, 11, KEY_LENGTH))
+  else
+    local _, version = stamp_of(element)
+    redis.call('RPUSH', log, kind .. version .. ' ' .. (ref or ref_of(element)))
+  end
 end
 local function cap(log, floors, user, keep)
   if not log then return end
-  local excess = redis.call('XLEN', log) - keep
-  if excess < {LOG_TRIM_BATCH} then return end
-  local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', excess)
-  local removed = redis.call('XTRIM', log, 'MAXLEN', '~', keep)
-  if removed > 0 then redis.call('HSET', floors, user, oldest[removed][1]) end
+  local excess = redis.call('LLEN', log) - keep
+  if excess >= {LOG_TRIM_BATCH} then
+    redis.call('LTRIM', log, excess, -1)
+    redis.call('HINCRBY', floors, user, excess)
+  end
 end
 """
 
-# KEYS: holders, users, tombstone, live holders (the version guard), rebuilds, log floors,
-# then (timeline, items, recs, change log) per user, the audience first. ARGV: record
-# field, item id, score, version, stored JSON, bound, audience size, rebuild token ('' for
-# live), users...
-PUBLISH = SPLIT + CHANGE_LOG + """
-local field, id, score, version, data = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local bound, n_aud, token = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
-local users = {}
-for i = 9, #ARGV do users[#users + 1] = ARGV[i] end
+# Read-only, before PUBLISH: what it will need. KEYS: index bucket, rep ids, then the
+# audience's timelines. ARGV: field, bound. Answers {entry or '', holders' user ids in the
+# entry's order, the index buckets of the items the bound may trim}.
+PLAN = LIB + """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+local users, seen, buckets = {}, {}, {}
+if entry then
+  for i, holder in ipairs(parse_entry(entry).holders) do
+    users[i] = redis.call('HGET', KEYS[2], holder[1]) or ''
+  end
+end
+for i = 3, #KEYS do
+  for _, element in ipairs(redis.call('LRANGE', KEYS[i], tonumber(ARGV[2]) - 1, -1)) do
+    local bucket = slot(ref_of(element))
+    if not seen[bucket] then seen[bucket] = true; buckets[#buckets + 1] = bucket end
+  end
+end
+return {entry or '', users, buckets}
+"""
+
+# KEYS: index bucket, users, tombstone, live index bucket (the version guard), rebuilds,
+# change floors, rep numbers, rep ids, then (timeline, change log) per user, the audience
+# first, then the index buckets a trim may reach. ARGV: field, bucket, element, stamp,
+# the entry PLAN read ('' none), bound, audience size, user count, rebuild token ('' for
+# live), record ref, then the users, each user's held sort key ('' none), the buckets.
+PUBLISH = LIB + TIMELINE + CHANGE_LOG + """
+local field, element, stamp, expected = ARGV[1], ARGV[3], ARGV[4], ARGV[5]
+local bound, n_aud, n_users = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local token, ref = ARGV[9], ARGV[10]
+local users, held_keys, buckets = {}, {}, {[tonumber(ARGV[2])] = KEYS[1]}
+for i = 1, n_users do users[i] = ARGV[10 + i]; held_keys[i] = ARGV[10 + n_users + i] end
+for j = 1, #ARGV - 10 - 2 * n_users do
+  buckets[tonumber(ARGV[10 + 2 * n_users + j])] = KEYS[8 + 2 * n_users + j]
+end
 if token ~= '' and redis.call('HEXISTS', KEYS[5], token) == 0 then return 'closed' end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'gone' end
+local version = version_of(stamp)
 for _, key in ipairs({KEYS[4], KEYS[1]}) do
   local latest = redis.call('HGET', key, field)
-  if latest and split(latest)[1] > version then return 'stale' end
+  if latest and version_of(split(latest)[1]) > version then return 'stale' end
 end
-local entry = redis.call('HGET', KEYS[1], field)
-if entry then
-  local known = {}
-  for _, u in ipairs(users) do known[u] = true end
-  local parts = split(entry)
-  for i = 2, #parts do if not known[parts[i]] then return 'retry' end end
-end
-local function forget_holder(f, user)
-  local e = redis.call('HGET', KEYS[1], f)
-  if not e then return end
-  local parts, kept = split(e), {}
-  kept[1] = parts[1]
-  for i = 2, #parts do if parts[i] ~= user then kept[#kept + 1] = parts[i] end end
-  if #kept == 1 then redis.call('HDEL', KEYS[1], f)
-  else redis.call('HSET', KEYS[1], f, table.concat(kept, ' ')) end
-end
-for i, user in ipairs(users) do
-  local base = 6 + 4 * (i - 1)
-  local tl, items, recs = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
-  local log = token == '' and KEYS[base + 4]
-  local held = redis.call('HGET', recs, field)
-  local before = held and split(held)[2]  -- the record's item in this timeline until now
-  if before and (i > n_aud or before ~= id) then
-    redis.call('ZREM', tl, before)
-    redis.call('HDEL', items, before)
-    redis.call('HDEL', recs, field)
-    if i > n_aud then note(log, 'r', before .. ' ' .. field) end
+if (redis.call('HGET', KEYS[1], field) or '') ~= expected then return 'retry' end
+for i = 1, n_aud do
+  for _, e in ipairs(redis.call('LRANGE', KEYS[7 + 2 * i], bound - 1, -1)) do
+    if not buckets[(slot(ref_of(e)))] then return 'retry' end
   end
-  if i <= n_aud then
-    local previous = before == id and redis.call('HGET', items, id)
-    redis.call('ZADD', tl, score, id)
-    redis.call('HSET', items, id, data)
-    redis.call('HSET', recs, field, version .. ' ' .. id)
+end
+local function number_of(user)
+  local n = redis.call('HGET', KEYS[7], user)
+  if not n then
+    n = tostring(redis.call('HLEN', KEYS[8]) + 1)
+    redis.call('HSET', KEYS[7], user, n)
+    redis.call('HSET', KEYS[8], n, user)
+  end
+  return n
+end
+local function forget(gone, n)  -- the rep numbered n no longer holds gone's record
+  local bucket, f = slot(ref_of(gone))
+  local text = redis.call('HGET', buckets[bucket], f)
+  if text then
+    local entry = parse_entry(text)
+    drop_holder(entry, n)
+    save_entry(buckets[bucket], f, entry)
+  end
+end
+local key = string.sub(element, 1, KEY_LENGTH)
+local holders = {}
+for i, user in ipairs(users) do
+  local tl, log = KEYS[7 + 2 * i], token == '' and KEYS[8 + 2 * i]
+  local held, position
+  if held_keys[i] ~= '' then held, position = find(tl, held_keys[i]) end
+  local audience = i <= n_aud
+  if held and (not audience or held_keys[i] ~= key) then
+    redis.call('LREM', tl, 1, held)
+    if not audience then note(log, 'r', held, ref) end
+  end
+  if audience then
+    local changed = true
+    if held and held_keys[i] == key then
+      changed = held ~= element
+      if changed then redis.call('LSET', tl, position, element) end
+    else
+      insert(tl, element)
+    end
     redis.call('SADD', KEYS[2], user)
-    local excess = redis.call('ZCARD', tl) - bound
-    if excess > 0 then
-      local dropped = redis.call('ZRANGE', tl, 0, excess - 1)
-      redis.call('ZREMRANGEBYRANK', tl, 0, excess - 1)
-      for _, gone in ipairs(dropped) do
-        local json = redis.call('HGET', items, gone)
-        redis.call('HDEL', items, gone)
-        if json then
-          local item = cjson.decode(json)
-          local f = item['module'] .. '/' .. item['record_id']
-          redis.call('HDEL', recs, f)
-          if f ~= field then
-            forget_holder(f, user)
-            note(log, 't', gone .. ' ' .. f)
-          elseif before then  -- the new version went straight past the bound
-            note(log, 't', before .. ' ' .. f)
-          end
-        end
+    local n, kept = number_of(user), true
+    for _ = 1, redis.call('LLEN', tl) - bound do
+      local gone = redis.call('RPOP', tl)
+      if string.sub(gone, 1, KEY_LENGTH) == key then  -- the new one went straight past it
+        kept = false
+        if held then note(log, 't', held, ref) end
+      else
+        forget(gone, n)
+        note(log, 't', gone)
       end
     end
-    if redis.call('ZSCORE', tl, id) and previous ~= data then note(log, '+', id) end
+    if kept then
+      holders[#holders + 1] = {n}
+      if changed then note(log, '+', element) end
+    end
     cap(log, KEYS[6], user, bound)
   end
 end
-local holders = {version}
-for i = 1, n_aud do
-  if redis.call('HEXISTS', KEYS[5 + 4 * i], field) == 1 then
-    holders[#holders + 1] = users[i]
-  end
-end
-if #holders == 1 then redis.call('HDEL', KEYS[1], field)
-else redis.call('HSET', KEYS[1], field, table.concat(holders, ' ')) end
+save_entry(KEYS[1], field, {stamp = stamp, holders = holders})
 return 'published'
 """
 
-# KEYS: holders, rebuilds, log floors, then (timeline, items, recs, change log) per holder.
-# ARGV: record field, rebuild token, holders...
-REMOVE = SPLIT + CHANGE_LOG + """
-local field, token = ARGV[1], ARGV[2]
+# KEYS: index bucket, rebuilds, change floors, then (timeline, change log) per holder.
+# ARGV: field, rebuild token, the entry read ('' none), record ref, then the holders,
+# then each one's held sort key.
+REMOVE = LIB + TIMELINE + CHANGE_LOG + """
+local field, token, ref = ARGV[1], ARGV[2], ARGV[4]
 if token ~= '' and redis.call('HEXISTS', KEYS[2], token) == 0 then return -1 end
-local entry = redis.call('HGET', KEYS[1], field)
-if entry then
-  local known = {}
-  for i = 3, #ARGV do known[ARGV[i]] = true end
-  local parts = split(entry)
-  for i = 2, #parts do if not known[parts[i]] then return -2 end end
-end
+if (redis.call('HGET', KEYS[1], field) or '') ~= ARGV[3] then return -2 end
+local n = (#ARGV - 4) / 2
 local removed = 0
-for i = 3, #ARGV do
-  local base = 3 + (i - 3) * 4
-  local tl, items, recs = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
-  local held = redis.call('HGET', recs, field)
+for i = 1, n do
+  local tl = KEYS[2 + 2 * i]
+  local held = find(tl, ARGV[4 + n + i])
   if held then
-    local id = split(held)[2]
-    redis.call('ZREM', tl, id)
-    redis.call('HDEL', items, id)
-    redis.call('HDEL', recs, field)
-    note(token == '' and KEYS[base + 4], 'd', id .. ' ' .. field)
+    redis.call('LREM', tl, 1, held)
+    note(token == '' and KEYS[3 + 2 * i], 'd', held, ref)
     removed = removed + 1
   end
 end
@@ -157,78 +213,61 @@ redis.call('HDEL', KEYS[1], field)
 return removed
 """
 
-# KEYS: timeline, items. ARGV: how many, cursor score ('' for the top), cursor item id,
-# kinds (space-separated, '' for all), record module and id ('' for all).
-# Order: score descending, then item id descending (Redis' own order, reversed).
-# Without filters it reads exactly the ids it returns; with filters it walks the timeline
-# (bounded) in chunks until the page is full, matching each item's JSON as text: a filter
-# is a JSON token, "kind":"note" or "Cases:<id>", preceded by the character that must
-# precede it there ({ or , before a key; [ or , before a list entry). Inside a JSON string
-# every quote is escaped (\"), so a title can never fake one; and the encoder writes no
-# spaces (``workers.feed_codec``). Module and id are letters, digits and _ . - only, so
-# they need no escaping. Matching text is several times faster than decoding each item.
-PAGE = """
-local want, score, after = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local kinds, module, record = ARGV[4], ARGV[5], ARGV[6]
-local filtered = kinds ~= '' or module ~= ''
-local wanted = {}
-for kind in string.gmatch(kinds, '[^ ]+') do wanted[#wanted + 1] = '"kind":"' .. kind .. '"' end
-local own_module, own_id = '"module":"' .. module .. '"', '"record_id":"' .. record .. '"'
-local as_related = '"' .. module .. ':' .. record .. '"'
-local function has(data, token, before)
-  local from = 1
-  while true do
-    local at = string.find(data, token, from, true)
-    if not at then return false end
-    if at > 1 and string.find(before, string.sub(data, at - 1, at - 1), 1, true) then
-      return true
+# KEYS: timeline. ARGV: how many, the cursor's sort key ('' for the top), kind letters
+# and kind names (space-separated; both '' for all), the record's module letter ('' when
+# it has none), module and record id ('' for all). Without filters it reads exactly the
+# elements it returns; with filters it walks the (bounded) timeline in chunks until the
+# page is full. The kind is the header's letter (the JSON names a kind without one); for
+# the record, only an element whose text contains the record id is decoded, to compare
+# its record and its ``related`` exactly (a title that quotes an id is only text).
+PAGE = LIB + TIMELINE + """
+local want, cursor, letters, spelled = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+local code, module, record = ARGV[5], ARGV[6], ARGV[7]
+local names, as_related = {}, {}
+for kind in string.gmatch(spelled, '[^ ]+') do names[kind] = true end
+as_related[module .. ':' .. record] = true
+as_related['-' .. module .. ':' .. record] = true
+if code ~= '' then as_related[code .. ':' .. record] = true end
+local function matches(e)
+  local data
+  if letters ~= '' or spelled ~= '' then
+    local letter = string.sub(e, KEY_LENGTH + 1, KEY_LENGTH + 1)
+    if letter == '-' then
+      data = values_of(e)
+      if not names[data[10]] then return false end
+    elseif not string.find(letters, letter, 1, true) then
+      return false
     end
-    from = at + 1
   end
+  if record == '' then return true end
+  if not string.find(e, record, KEY_LENGTH + 3, true) then return false end
+  data = data or values_of(e)
+  local letter = string.sub(e, KEY_LENGTH + 2, KEY_LENGTH + 2)
+  if data[1] == record and (letter == code or data[11] == module) then return true end
+  if type(data[6]) == 'table' then
+    for _, reference in ipairs(data[6]) do if as_related[reference] then return true end end
+  end
+  return false
 end
-local function matches(data)
-  if not filtered then return true end
-  if #wanted > 0 then
-    local any = false
-    for _, token in ipairs(wanted) do
-      if has(data, token, '{,') then any = true; break end
-    end
-    if not any then return false end
-  end
-  if module == '' then return true end
-  return (has(data, own_module, '{,') and has(data, own_id, '{,'))
-    or has(data, as_related, '[,')
+local start = 0
+if cursor ~= '' then
+  start = seek(KEYS[1], cursor)
+  local e = redis.call('LINDEX', KEYS[1], start)
+  if e and string.sub(e, 1, KEY_LENGTH) == cursor then start = start + 1 end
+end
+if letters == '' and spelled == '' and record == '' then
+  return redis.call('LRANGE', KEYS[1], start, start + want - 1)
 end
 local out = {}
-local function full(id, at)
-  local data = redis.call('HGET', KEYS[2], id)
-  if data and matches(data) then
-    out[#out + 1] = id; out[#out + 1] = at; out[#out + 1] = data
-  end
-  return #out / 3 >= want
-end
-local function chunk() if filtered then return 100 end return want - #out / 3 end
-if score == '' then
-  local start = 0
-  while true do
-    local size = chunk()
-    local rows = redis.call('ZREVRANGE', KEYS[1], start, start + size - 1, 'WITHSCORES')
-    for i = 1, #rows, 2 do if full(rows[i], rows[i + 1]) then return out end end
-    if #rows < 2 * size then return out end
-    start = start + size
-  end
-end
-local same = redis.call('ZRANGEBYSCORE', KEYS[1], score, score)
-for i = #same, 1, -1 do
-  if same[i] < after and full(same[i], score) then return out end
-end
-local offset = 0
 while true do
-  local size = chunk()
-  local rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. score, '-inf',
-                          'WITHSCORES', 'LIMIT', offset, size)
-  for i = 1, #rows, 2 do if full(rows[i], rows[i + 1]) then return out end end
-  if #rows < 2 * size then return out end
-  offset = offset + size
+  local rows = redis.call('LRANGE', KEYS[1], start, start + 99)
+  for _, e in ipairs(rows) do
+    if matches(e) then
+      out[#out + 1] = e
+      if #out >= want then return out end
+    end
+  end
+  if #rows < 100 then return out end
+  start = start + 100
 end
 """

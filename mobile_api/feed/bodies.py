@@ -1,10 +1,11 @@
 """The feed's JSON answers, assembled from the stored items, and their ETags.
 
-Why not dump them through the schemas: a page is what a rep's phone asks for most, and
-the stored items are already the compact JSON the API answers (``workers.feed_codec``):
-decoding and re-encoding fifty of them per request would cost more than the rest of the
-request. The schemas in ``mobile_api.feed.schemas`` describe these bytes for the OpenAPI
-document; the tests check the answers against it.
+Why not dump them through the schemas: a page is what a rep's phone asks for most. The
+store keeps items in a compact positional form (``workers.feed_codec``), which
+``api_item`` turns into the API's JSON item by item; a marshmallow dump of fifty items on
+top would cost more than the rest of the request. The schemas in
+``mobile_api.feed.schemas`` describe these bytes for the OpenAPI document; the tests check
+the answers against it.
 
 Why weak ETags: a page's ETag is a hash of its body (its items and next cursor), so the
 same page compressed by gzip or brotli is the same representation; a weak tag stays valid

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
@@ -41,20 +42,30 @@ RESYNC = ("this sync token is older than the changes the feed keeps ({reason}): 
           "GET /api/v1/feed/changes without since")
 ETAG_HEADER = {"ETag": {"description": "The page's tag: send it as If-None-Match",
                         "schema": {"type": "string"}}}
-IF_NONE_MATCH = {"in": "header", "name": "If-None-Match", "required": False,
-                 "schema": {"type": "string"},
-                 "description": "The ETag of the copy the app has: 304 when unchanged"}
+
+
+class IfNoneMatchSchema(ma.Schema):
+    """Documents the conditional header (``bodies.conditional`` reads it from the request):
+    declared as an argument, not with ``doc(parameters=...)``, which would replace the
+    query parameters in the OpenAPI document."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    if_none_match = ma.fields.String(
+        data_key="If-None-Match",
+        metadata={"description": "The ETag of the copy the app has: 304 when unchanged"})
 
 
 @blueprint.route("")
 class Feed(MethodView):
     @blueprint.arguments(FeedQuerySchema, location="query")
+    @blueprint.arguments(IfNoneMatchSchema, location="headers", as_kwargs=True)
     @blueprint.response(200, FeedPageSchema, headers=ETAG_HEADER)
     @blueprint.alt_response(304, description="Not Modified: the page is the one the app has")
     @blueprint.alt_response(400, schema=ErrorSchema, description="Not a cursor of this feed")
     @blueprint.alt_response(401, schema=ErrorSchema, description="Not logged in")
-    @blueprint.doc(parameters=[IF_NONE_MATCH])
-    def get(self, query: dict[str, Any]) -> Response:
+    def get(self, query: dict[str, Any], **_conditional: Any) -> Response:
         """A page of the rep's feed, newest first; filter by `type` and `record`."""
         try:
             page = feed.stored_page(api_redis(), current_rep().user_id, query["limit"],

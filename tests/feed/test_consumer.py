@@ -24,6 +24,7 @@ from tests.feed.conftest import (
     whole_timeline,
 )
 from workers import feed, runtime
+from workers.feed_codec import api_item
 from workers.jobs import feed as jobs
 from workers.queues import queue_name
 
@@ -186,5 +187,5 @@ def test_the_drain_job_runs_on_an_rq_worker_with_the_runtime(redis_client, redis
         job_id.decode().removeprefix("rq:job:")).return_value()
     assert result["published"] == 3 and result["read"] == 3
     assert [i["title"] for i in whole_timeline(redis_client, WILL)] == ["Отчёт 📝"]
-    assert json.loads(redis_client.hget(feed.LIVE.items(WILL), feed.timeline(
-        redis_client, WILL).items[0].id))["kind"] == "note"
+    (stored,) = feed.stored_page(redis_client, WILL).entries
+    assert json.loads(api_item(*stored))["kind"] == "note"

@@ -10,6 +10,7 @@ import pytest
 import regex
 
 from workers import feed
+from workers.feed_codec import api_item
 from workers.feed_items import ELLIPSIS, TITLE_LIMIT, FeedItem, item_id, version_of
 
 NOON = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -33,11 +34,11 @@ def test_timeline_is_newest_first_and_bounded(redis_client):
     page = feed.timeline(redis_client, "u1", limit=20)
     assert ids(page) == [entry.id for entry in reversed(published[-5:])]
     assert page.next_cursor is None
-    # trimmed items leave nothing behind: data, record index, holders
-    assert redis_client.hlen(feed.LIVE.items("u1")) == 5
-    assert redis_client.hlen(feed.LIVE.records("u1")) == 5
-    assert redis_client.hlen(feed.LIVE.holders) == 5
-    assert set(redis_client.hkeys(feed.LIVE.items("u1"))) == {e.id.encode() for e in page.items}
+    # trimmed items leave nothing behind: the timeline and the record index hold the 5
+    assert redis_client.llen(feed.LIVE.timeline("u1")) == 5
+    assert sum(redis_client.hlen(key) for key in feed.LIVE.index_keys()) == 5
+    assert [feed.holders(redis_client, "Calls", e.record_id) for e in published] \
+        == [[]] * 7 + [["u1"]] * 5
 
 
 def test_a_new_item_older_than_a_full_timeline_is_trimmed_at_once(redis_client):
@@ -46,7 +47,8 @@ def test_a_new_item_older_than_a_full_timeline_is_trimmed_at_once(redis_client):
     old = item(at=NOON - timedelta(days=1))
     feed.publish(redis_client, old, ["u1"], max_items=3)
     assert old.id not in ids(feed.timeline(redis_client, "u1", limit=10))
-    assert redis_client.hget(feed.LIVE.holders, f"Calls/{old.record_id}") is None
+    assert feed.held_version(redis_client, "Calls", old.record_id) is None
+    assert feed.holders(redis_client, "Calls", old.record_id) == []
 
 
 def test_paging_is_stable_with_equal_timestamps_and_new_arrivals(redis_client):
@@ -104,8 +106,8 @@ def test_a_reassigned_record_leaves_the_timeline_of_the_rep_it_left(redis_client
     assert ids(feed.timeline(redis_client, "u1")) == []
     assert ids(feed.timeline(redis_client, "u2")) == [newer.id]
     assert ids(feed.timeline(redis_client, "owner")) == [newer.id]
-    assert redis_client.hget(feed.LIVE.holders, f"Calls/{record}").decode().split(" ")[1:] \
-        == ["u2", "owner"]
+    assert feed.holders(redis_client, "Calls", record) == ["u2", "owner"]
+    assert feed.held_version(redis_client, "Calls", record) == newer.version
 
 
 def test_remove_takes_a_record_out_of_every_timeline_and_keeps_it_out(redis_client):
@@ -115,8 +117,9 @@ def test_remove_takes_a_record_out_of_every_timeline_and_keeps_it_out(redis_clie
     assert feed.remove(redis_client, "Calls", doomed.record_id) == 2
     assert ids(feed.timeline(redis_client, "u1")) == [kept.id]
     assert ids(feed.timeline(redis_client, "u2")) == []
-    assert redis_client.hget(feed.LIVE.holders, f"Calls/{doomed.record_id}") is None
-    assert not redis_client.hexists(feed.LIVE.items("u1"), doomed.id)
+    assert feed.holders(redis_client, "Calls", doomed.record_id) == []
+    assert feed.held_version(redis_client, "Calls", doomed.record_id) is None
+    assert redis_client.llen(feed.LIVE.timeline("u1")) == 1
     # an event read before the delete, applied after it, cannot bring it back
     assert feed.publish(redis_client, doomed, ["u1"]) == "gone"
     assert ids(feed.timeline(redis_client, "u1")) == [kept.id]
@@ -127,10 +130,11 @@ def test_chinese_cyrillic_and_emoji_stay_whole(redis_client):
     title = "客户投诉：包裹还没到 😡 Привет, ёжик! 👍🏽 🇨🇳 👨‍👩‍👧"
     entry = item(title=title)
     feed.publish(redis_client, entry, ["u1"])
-    stored = redis_client.hget(feed.LIVE.items("u1"), entry.id).decode("utf-8")
-    assert title in stored  # as characters, not \\u escapes
+    (stored,) = redis_client.lrange(feed.LIVE.timeline("u1"), 0, -1)
+    assert title in stored.decode("utf-8")  # as characters, not \\u escapes
     assert feed.timeline(redis_client, "u1").items[0].title == title
-    assert json.loads(stored)["summary"] == "Asked about the renewal"
+    served = json.loads(api_item(entry.id.encode(), stored))
+    assert served["title"] == title and served["summary"] == "Asked about the renewal"
 
 
 def test_long_titles_are_cut_between_characters_never_inside_one():

@@ -1,7 +1,7 @@
 """The change log under the feed store, on a real Redis: an app that applies every delta
 it is given holds exactly the timeline, whatever happened in between (the log never
 misses nor invents a change); republishing changes nothing; a rebuild's keys keep no log;
-items stored before the compact form still read and serve."""
+a feed kept in the store's first layout moves into this one."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from tests.feed_api.conftest import NOON, item
+from tests.feed_api.conftest import NOON, as_served, item
 from workers import feed, feed_changes
 from workers.feed_codec import api_item
 from workers.feed_items import FeedItem
+from workers.feed_rebuild import upgrade_layout
 
 REPS = ("u1", "u2", "u3")
 
@@ -123,7 +124,7 @@ def test_a_rebuilds_fresh_keys_keep_no_change_log(redis_client):
     keys = feed.rebuild_keys(token)
     assert feed.publish_to(redis_client, keys, item(), ["u1"], max_items=1) == "published"
     assert feed.publish_to(redis_client, keys, item(), ["u1"], max_items=1) == "published"
-    assert redis_client.zcard(keys.timeline("u1")) == 1
+    assert redis_client.llen(keys.timeline("u1")) == 1
     assert not redis_client.exists(keys.changes("u1"), feed.LIVE.changes("u1"))
 
 
@@ -137,11 +138,37 @@ def test_a_log_that_was_lost_makes_older_tokens_gone(redis_client):
     assert gone.value.reason == "unknown"
 
 
-def test_items_stored_before_the_compact_form_still_read_and_serve(redis_client):
-    entry = item(title="Старый формат 📦", summary="still here")
-    redis_client.zadd(feed.LIVE.timeline("u1"), {entry.id: entry.score})
-    redis_client.hset(feed.LIVE.items("u1"), entry.id, entry.to_json())  # id and ref inside
-    (read,) = feed.timeline(redis_client, "u1").items
-    assert read == entry
-    (stored,) = feed.stored_page(redis_client, "u1").entries
-    assert json.loads(api_item(*stored)) == entry.to_dict()
+def test_a_feed_kept_in_the_first_layout_moves_into_this_one(redis_client):
+    mine = item(title="Старый формат 📦", summary="still here")
+    shared = item(at=NOON + timedelta(minutes=1), title="共享 👍🏽", related=("Accounts:a-1",))
+    first = feed.PREFIX  # the first layout: per rep a sorted set of ids and a hash of JSON
+    for user, entries in (("u1", [mine, shared]), ("u2", [shared])):
+        for entry in entries:
+            redis_client.zadd(f"{first}tl:{user}", {entry.id: entry.score})
+            redis_client.hset(f"{first}recs:{user}", f"Calls/{entry.record_id}",
+                              f"{entry.version} {entry.id}")
+        redis_client.sadd(feed.LIVE.users, user)
+    redis_client.hset(f"{first}items:u1", mine.id, mine.to_json())  # id and ref inside
+    compact = {k: v for k, v in shared.to_dict().items() if k not in ("id", "ref")}
+    for user in ("u1", "u2"):  # the compact form of the first layout
+        redis_client.hset(f"{first}items:{user}", shared.id,
+                          json.dumps(compact, ensure_ascii=False, separators=(",", ":")))
+    redis_client.hset(f"{first}holders", mapping={f"Calls/{mine.record_id}": f"{mine.version} u1",
+                                                  f"Calls/{shared.record_id}":
+                                                  f"{shared.version} u1 u2"})
+    redis_client.xadd(f"{first}log:u1", {"+": mine.id})
+    old_token = "1.1765000000000-0"  # a token of the first layout names a stream entry
+
+    assert upgrade_layout(redis_client) == 2
+    assert feed.timeline(redis_client, "u1").items == (shared, mine)
+    assert feed.timeline(redis_client, "u2").items == (shared,)
+    assert sorted(feed.holders(redis_client, "Calls", shared.record_id)) == ["u1", "u2"]
+    served = [json.loads(api_item(*e)) for e in feed.stored_page(redis_client, "u1").entries]
+    assert served == [as_served(shared), as_served(mine)]
+    assert not [k for k in redis_client.scan_iter(match=f"{first}*")
+                if k.decode().removeprefix(first).startswith(("tl:", "items:", "recs:", "log",
+                                                               "holders"))]
+    with pytest.raises(feed_changes.TokenExpired):
+        feed_changes.changes_since(redis_client, "u1", old_token)
+    assert upgrade_layout(redis_client) == 0  # nothing left to move
+    assert feed.timeline(redis_client, "u1").items == (shared, mine)
