@@ -18,7 +18,7 @@ import redis
 from flask import Flask, Response, jsonify
 
 from connectors.suitecrm import PasswordClient
-from mobile_api import health
+from mobile_api import health, webapp
 from mobile_api.api_setup import init_api
 from mobile_api.config import ApiConfig
 from mobile_api.feed.compression import init_compression
@@ -41,6 +41,7 @@ def create_app(config: ApiConfig) -> Flask:
         linkedin.blueprint,
         suitecrm.blueprint,
         health.blueprint,
+        webapp.blueprint,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # after the plain blueprints: its error handler serves them too

@@ -62,6 +62,7 @@ class Rep:
     user_name: str
     session_id: str
     is_admin: bool = False
+    full_name: str = ""  # as SuiteCRM shows it (an app signs replies with it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +107,15 @@ class SessionStore:
 
     # -- sessions -------------------------------------------------------------------
     def start(self, crm_token: Token, *, user_id: str, user_name: str,
-              is_admin: bool) -> IssuedTokens:
+              is_admin: bool, full_name: str = "") -> IssuedTokens:
         """A new session for a rep SuiteCRM just logged in (``crm_token`` acts as them)."""
         session_id = secrets.token_hex(16)
-        rep = Rep(user_id, user_name, session_id, is_admin)
+        rep = Rep(user_id, user_name, session_id, is_admin, full_name)
         now = self._clock()
         pipe = self._redis.pipeline()
         pipe.hset(SESSION + session_id, mapping={
             "user_id": user_id, "user_name": user_name, "is_admin": "1" if is_admin else "0",
+            "full_name": full_name,
             "started": f"{now:.3f}", "crm": self._seal(crm_token)})
         pipe.expire(SESSION + session_id, self.refresh_seconds)
         pipe.zadd(USER + user_id, {session_id: now})
@@ -130,8 +132,8 @@ class SessionStore:
             return None
         # One round trip per request: the access key holds who the rep is (it dies with
         # the session on logout, and with its pair on refresh).
-        session_id, user_id, user_name, is_admin = json.loads(cast("bytes", held))
-        return Rep(user_id, user_name, session_id, bool(is_admin))
+        session_id, user_id, user_name, is_admin, *rest = json.loads(cast("bytes", held))
+        return Rep(user_id, user_name, session_id, bool(is_admin), rest[0] if rest else "")
 
     def refresh(self, refresh_token: str) -> IssuedTokens | None:
         """A new token pair for a valid refresh token (which dies here), or None."""
@@ -207,7 +209,8 @@ class SessionStore:
         access_hash, refresh_hash = _digest(access), _digest(refresh)
         pipe = self._redis.pipeline()
         pipe.set(ACCESS + access_hash, json.dumps(
-            [rep.session_id, rep.user_id, rep.user_name, rep.is_admin]), ex=self.access_seconds)
+            [rep.session_id, rep.user_id, rep.user_name, rep.is_admin, rep.full_name]),
+            ex=self.access_seconds)
         pipe.set(REFRESH + refresh_hash, rep.session_id, ex=self.refresh_seconds)
         pipe.hset(SESSION + rep.session_id,
                   mapping={"access": access_hash, "refresh": refresh_hash})
@@ -217,11 +220,12 @@ class SessionStore:
 
     def _rep(self, session_id: str) -> Rep | None:
         values = cast("list[bytes | None]", self._redis.hmget(
-            SESSION + session_id, ["user_id", "user_name", "is_admin"]))
+            SESSION + session_id, ["user_id", "user_name", "is_admin", "full_name"]))
         if values[0] is None:
             return None
-        user_id, user_name, is_admin = (v.decode() if v is not None else "" for v in values)
-        return Rep(user_id, user_name, session_id, is_admin == "1")
+        user_id, user_name, is_admin, full_name = (v.decode() if v is not None else ""
+                                                   for v in values)
+        return Rep(user_id, user_name, session_id, is_admin == "1", full_name)
 
     def _crm_token(self, session_id: str) -> Token | None:
         sealed = self._redis.hget(SESSION + session_id, "crm")

@@ -60,7 +60,7 @@ def login(credentials: dict[str, str]) -> IssuedTokens:
     token = crm.token
     assert token is not None  # a password login always holds its token
     return sessions.start(token, user_id=user.id, user_name=user.user_name or user_name,
-                          is_admin=user.is_admin)
+                          is_admin=user.is_admin, full_name=user.full_name)
 
 
 @blueprint.route("/refresh", methods=["POST"])

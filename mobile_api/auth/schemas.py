@@ -21,6 +21,8 @@ class RepSchema(ma.Schema):
     id = ma.fields.String(required=True, attribute="user_id",
                           metadata={"description": "SuiteCRM user id"})
     user_name = ma.fields.String(required=True)
+    full_name = ma.fields.String(required=True,
+                                 metadata={"description": "As SuiteCRM shows it"})
     is_admin = ma.fields.Boolean(required=True)
 
 

@@ -55,6 +55,7 @@ def run_command() -> None:
                    "/webhooks/linkedin, /webhooks/suitecrm)")
         click.echo(f"  {'Mobile:':10} {api}/api/v1  (OpenAPI at {api}/api/v1/openapi.json, "
                    f"docs at {api}/api/v1/docs)")
+        click.echo(f"  {'Reps app:':10} {api}/app/  (installable web app for phones)")
         click.echo(f"  {'Workers:':10} {resolved.worker_processes} processes and a scheduler")
         if system.settings.suitecrm_url is None:  # the SuiteCRM sandbox: its demo reps
             for line in demo_login_lines(api):

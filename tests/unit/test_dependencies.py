@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PARTS = ("connectors", "plugin", "workers", "mobile_api", "socialcrm", "sandboxes")
-OWN = {*SOURCE_PARTS, "bench", "tests"}
+OWN = {*SOURCE_PARTS, "bench", "reliability", "tests"}
 # Declared but never imported: what the code runs as a program, or what the standard
 # library loads on its own.
 NOT_IMPORTED = {
