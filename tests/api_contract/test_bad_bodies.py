@@ -128,6 +128,8 @@ def test_a_lone_surrogate_in_a_json_string_is_refused(
     problems: Problems = []
     for operation in json_operations(document):
         body = json.dumps(body_with_strings(document, operation, "\ud800"))
+        if "\\ud800" not in body:
+            continue  # a body without text fields (a flag, say): nothing to hold a surrogate
         answer = send(operation.method, operation.url_path(), data=body,
                       headers={"Content-Type": "application/json"})
         # an admin-only operation may refuse a rep before it reads the body
