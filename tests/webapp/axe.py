@@ -1,6 +1,7 @@
 """axe-core in the page under test: the accessibility engine, fetched from the npm registry.
 
-The package is pinned and checked against the registry's published SHA-512 before use,
+The package is pinned, fetched with ``npm pack`` (npm's own registry settings and
+certificates apply) and checked against the registry's published SHA-512 before use,
 then kept in a cache directory (``SOCIALCRM_CACHE_DIR``, default ``var/cache``) so later
 runs need no network. axe-core is MPL-2.0; its licence is kept next to the script.
 """
@@ -11,16 +12,17 @@ import base64
 import hashlib
 import io
 import os
+import shutil
+import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from playwright.sync_api import Page
 
 VERSION = "4.14.1"
-TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{VERSION}.tgz"
 INTEGRITY = ("sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNt"
              "uFooJpZe37OgudVGtQ==")
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +35,22 @@ def cache_dir() -> Path:
 
 
 def _download() -> bytes:
-    try:
-        answer = requests.get(TARBALL, timeout=60)
-        answer.raise_for_status()
-    except requests.RequestException as exc:
-        pytest.fail(f"axe-core {VERSION} is not cached in {cache_dir()} and the npm registry "
-                    f"did not answer ({exc}); fetch {TARBALL} there once")
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(answer.content).digest()).decode()
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail(f"axe-core {VERSION} is not cached in {cache_dir()} and npm is not "
+                    "installed (Debian: apt-get install npm): .ci/run installs it")
+    with tempfile.TemporaryDirectory(prefix="axe-core-") as directory:
+        done = subprocess.run([npm, "pack", f"axe-core@{VERSION}", "--silent",
+                               "--pack-destination", directory],
+                              capture_output=True, text=True, timeout=180, check=False)
+        tarballs = list(Path(directory).glob("axe-core-*.tgz"))
+        if done.returncode != 0 or len(tarballs) != 1:
+            pytest.fail(f"axe-core {VERSION} is not cached in {cache_dir()} and `npm pack` "
+                        f"could not fetch it: {(done.stderr or done.stdout).strip()[-300:]}")
+        content = tarballs[0].read_bytes()
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(content).digest()).decode()
     assert digest == INTEGRITY, f"axe-core tarball does not match its published integrity: {digest}"
-    return answer.content
+    return content
 
 
 def axe_source() -> str:
