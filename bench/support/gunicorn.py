@@ -60,9 +60,11 @@ class GunicornServer:
                 error = self._log.read().decode(errors="replace")
                 raise RuntimeError(f"gunicorn exited: {error[-800:]}")
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
+                # Not listening yet, or still importing the app: it accepts the
+                # connection and answers the first probe late. Ask again.
                 pass
             time.sleep(0.1)
         self.__exit__(None, None, None)

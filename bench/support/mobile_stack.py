@@ -19,13 +19,10 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 from types import TracebackType
 
-import requests
-
-from bench.support.gunicorn import API_APP, ROOT, START_SECONDS
+from bench.support.gunicorn import ROOT, GunicornServer
 from bench.support.target import CrmTarget
 from socialcrm.settings import Settings
 from socialcrm.supervisor import children, settings_environment
@@ -46,67 +43,9 @@ def stack_settings(target: CrmTarget, redis_url: str) -> Settings:
         log_level="WARNING")
 
 
-class ApiServer:
+class ApiServer(GunicornServer):
     """``with ApiServer(settings, app=...)``: gunicorn as ``socialcrm run`` starts the
-    API, serving ``app`` at ``url``; its processes' resident memory can be read.
-
-    Copied from ``bench.support.gunicorn.GunicornServer`` rather than reused for its
-    start-up wait: a server still importing the app accepts the connection but answers
-    the first probe late (a read timeout there), which is a reason to ask again, not to
-    stop."""
-
-    def __init__(self, settings: Settings, app: str = API_APP) -> None:
-        (api,) = [child for child in children(settings) if child.name == "api"]
-        if api.argv[-1] != API_APP:
-            raise RuntimeError(f"the supervisor's API command changed shape: {api.command}")
-        self.argv = (*api.argv[:-1], app)
-        self.url = f"http://{settings.api_host}:{settings.api_port}"
-        self._env = settings_environment(settings)
-        self._process: subprocess.Popen[bytes] | None = None
-        # A file, not a pipe: a full pipe would stall the server. Closed in __exit__.
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115
-
-    @property
-    def server_options(self) -> str:
-        """gunicorn's options but the address and log level (for saying how a figure was
-        measured)."""
-        options = list(self.argv[self.argv.index("gunicorn") + 1:-1])
-        for name in ("--bind", "--log-level"):
-            if name in options:
-                at = options.index(name)
-                del options[at:at + 2]
-        return " ".join(options)
-
-    def __enter__(self) -> ApiServer:
-        self._process = subprocess.Popen(  # noqa: S603 - the supervisor's own command line
-            self.argv, cwd=ROOT, env=self._env, stdout=subprocess.DEVNULL,
-            stderr=self._log)
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                self._log.seek(0)
-                error = self._log.read().decode(errors="replace")
-                raise RuntimeError(f"gunicorn exited: {error[-800:]}")
-            try:
-                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer on {self.url} in {START_SECONDS} s")
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self._log.close()
+    API, serving ``app`` at ``url``; its processes' resident memory can be read."""
 
     def resident_bytes(self) -> dict[int, int]:
         """VmRSS of gunicorn's master and each of its children, by process id."""

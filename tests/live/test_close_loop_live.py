@@ -13,7 +13,6 @@ import re
 import secrets
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,21 +22,19 @@ from typing import Any
 import pytest
 import redis
 import requests
-from werkzeug.serving import make_server
 
 from connectors.errors import NotFoundError
 from connectors.suitecrm import SuiteCRMClient
-from mobile_api.app import create_app
-from mobile_api.config import ApiConfig
 from sandboxes.facebook import DEMO_PAGE_ID, FacebookSandbox
 from tests.live.host import Database, LiveSettings
+from tests.live.mobile_server import MOBILE_SECRET_KEY
 from workers import crm_outbox
 from workers.jobs.close_loop import FUNCTION as DRAIN_CLOSURES
 from workers.queues import enqueue
 from workers.tokens import NetworkToken, TokenCipher, TokenStore
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "live-close-loop-secret-key-0123456789"
+SECRET_KEY = MOBILE_SECRET_KEY  # the API and the workers here share it
 REP = ("sally", "sally")  # SuiteCRM's demo rep and the password the test instance gives her
 INTERACTIONS = "SCRM_SocialInteractions"
 COMPLAINT = "Палатка протекает по шву 😟 «срочно»"
@@ -58,19 +55,8 @@ def facebook(redis_url: str) -> Iterator[FacebookSandbox]:
 
 
 @pytest.fixture()
-def api(live: LiveSettings, redis_url: str) -> Iterator[str]:
-    config = ApiConfig(redis_url=redis_url, suitecrm_url=live.url,
-                       suitecrm_password_client_id=live.password_client_id,
-                       suitecrm_password_client_secret=live.password_client_secret,
-                       secret_key=SECRET_KEY)
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/api/v1"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+def api(mobile_api: str) -> str:
+    return mobile_api
 
 
 @pytest.fixture()
