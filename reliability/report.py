@@ -16,7 +16,7 @@ from reliability.scenarios import Result
 from workers.redis_server import find_redis_server
 
 OUTPUT = Path(__file__).resolve().parent.parent / "RELIABILITY.md"
-HEADER = """# Reliability: faults injected into the quick-update path
+HEADER = """# Reliability: faults injected on purpose, and what came through
 
 Written by `python -m reliability` (`python -m reliability NAME ...` reruns only the named
 scenarios and rewrites their sections). The same scenarios run small as tests in
@@ -68,6 +68,13 @@ def section(result: Result, label: str) -> str:
 
 def write(results: Sequence[tuple[str, Result]], output: Path = OUTPUT) -> None:
     """Replace the sections of ``results`` (by label), keep every other one."""
+    write_sections([(label, section(result, label)) for label, result in results], output)
+
+
+def write_sections(texts: Sequence[tuple[str, str]], output: Path = OUTPUT) -> None:
+    """Replace the sections named in ``texts`` (label, whole markdown section starting
+    with ``## <label>``), keep every other one: scenarios whose figures are not quick
+    updates (webhooks, polling, failover) write their own tables through this."""
     sections: dict[str, str] = {}
     if output.exists():
         text = output.read_text(encoding="utf-8")
@@ -75,7 +82,7 @@ def write(results: Sequence[tuple[str, Result]], output: Path = OUTPUT) -> None:
         for index, match in enumerate(starts):
             end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
             sections[match.group(1)] = text[match.start():end].rstrip() + "\n"
-    for label, result in results:
-        sections[label] = section(result, label)
+    for label, text in texts:
+        sections[label] = text.rstrip() + "\n"
     output.write_text(HEADER + "\n" + "\n".join(sections[k] for k in sorted(sections)),
                       encoding="utf-8")
