@@ -57,10 +57,16 @@ class IfNoneMatchSchema(ma.Schema):
         metadata={"description": "The ETag of the copy the app has: 304 when unchanged"})
 
 
+# Schema instances, not classes: webargs builds a schema per request from a class, which
+# costs a page read about a tenth of its time; these schemas hold no request state.
+FEED_QUERY, IF_NONE_MATCH, CHANGES_QUERY = FeedQuerySchema(), IfNoneMatchSchema(), \
+    ChangesQuerySchema()
+
+
 @blueprint.route("")
 class Feed(MethodView):
-    @blueprint.arguments(FeedQuerySchema, location="query")
-    @blueprint.arguments(IfNoneMatchSchema, location="headers", as_kwargs=True)
+    @blueprint.arguments(FEED_QUERY, location="query")
+    @blueprint.arguments(IF_NONE_MATCH, location="headers", as_kwargs=True)
     @blueprint.response(200, FeedPageSchema, headers=ETAG_HEADER)
     @blueprint.alt_response(304, description="Not Modified: the page is the one the app has")
     @blueprint.alt_response(400, schema=ErrorSchema, description="Not a cursor of this feed")
@@ -80,7 +86,7 @@ class Feed(MethodView):
 
 @blueprint.route("/changes")
 class Changes(MethodView):
-    @blueprint.arguments(ChangesQuerySchema, location="query")
+    @blueprint.arguments(CHANGES_QUERY, location="query")
     @blueprint.response(200, ChangesSchema)
     @blueprint.alt_response(400, schema=ErrorSchema, description="Not a sync token")
     @blueprint.alt_response(401, schema=ErrorSchema, description="Not logged in")
