@@ -17,6 +17,12 @@ registered there, and the next rebuild deletes its keys.
 and the record index is corrected for that rep only (the other holders of a record keep
 their items, whatever version they are).
 
+Why the workers' own items are carried over: alerts (SLA, complaint waves, close-the-loop
+drafts) and kudos are not SuiteCRM records, so no read of SuiteCRM brings them back.
+Before the swap, each rebuilt timeline receives the ones its live timeline holds from the
+rebuild's period, through the same publish script (a copy published meanwhile is the
+same version and counts once).
+
 A feed kept in the first layout of the store is moved into this one first
 (:func:`upgrade_layout`).
 """
@@ -44,13 +50,14 @@ from workers.feed import (
     FeedKeys,
     rebuild_keys,
 )
-from workers.feed_items import fields_for, item_from_record
+from workers.feed_items import FeedItem, fields_for, item_from_record
 from workers.jobs.feed import concerned_users
 
 DEFAULT_SINCE_DAYS = 30
 REGISTRATION_SECONDS = 600
 REFRESH_EVERY = 100  # records between pushes of the deadline (and progress reports)
 _FIRST_LAYOUT = ("tl:", "items:", "recs:", "log:", "holders", "log-floors")
+DERIVED_KINDS = ("alert", "kudos")  # items the workers make: no SuiteCRM record behind them
 REBUILD_MODULES = ("Calls", "Meetings", "Tasks", "Notes", "Cases", "Opportunities", "Leads",
                    "Contacts", "SCRM_SocialInteractions")
 
@@ -69,6 +76,7 @@ class RebuildSummary:
     published: int = 0
     unconcerned: int = 0  # records no rep is assigned to nor owns the account of
     superseded: int = 0  # a newer version or a delete arrived meanwhile
+    carried: int = 0  # alerts and kudos kept from the live timelines
     timelines: int = 0
     per_module: dict[str, int] = field(default_factory=dict)
 
@@ -180,6 +188,7 @@ def rebuild(client: redis.Redis, crm: SuiteCRMClient, *, since: datetime | None 
         for module in modules:
             summary.per_module[module] = _rebuild_module(client, crm, keys, module, summary,
                                                          max_items, progress)
+        summary.carried = _carry_derived(client, keys, summary, max_items)
         summary.timelines = _swap(client, keys, user)
     except BaseException:
         discard(client, keys)
@@ -215,6 +224,39 @@ def _rebuild_module(client: redis.Redis, crm: SuiteCRMClient, keys: FeedKeys, mo
     if progress:
         progress(module, read, True)
     return read
+
+
+def _carry_derived(client: redis.Redis, keys: FeedKeys, summary: RebuildSummary,
+                   max_items: int) -> int:
+    """Publish into the rebuild's keys the alerts and kudos the live timelines hold from
+    ``summary.since`` on (see the module docstring); the items carried, once per rep.
+
+    Each record is published once, to every rep that holds it: a publish names the whole
+    audience, and takes the record out of the timelines of holders it does not name."""
+    letters = {codec.kind_letter(kind).encode() for kind in DERIVED_KINDS}
+    floor = int(summary.since.timestamp())
+    users = [summary.user] if summary.user is not None else \
+        sorted(_text(u) for u in client.smembers(LIVE.users))
+    found: dict[tuple[str, str], tuple[FeedItem, list[str]]] = {}
+    for user in users:
+        for element in client.lrange(LIVE.timeline(user), 0, -1):
+            raw = element if isinstance(element, bytes) else element.encode()
+            if raw[codec.SORT_KEY_LENGTH:codec.SORT_KEY_LENGTH + 1] not in letters \
+                    or int(raw[:10]) < floor:
+                continue
+            item = codec.item_from_stored(raw[10:codec.SORT_KEY_LENGTH].decode(), raw)
+            newest, holders = found.get((item.module, item.record_id), (item, []))
+            if item.version > newest.version:
+                newest = item
+            found[(item.module, item.record_id)] = (newest, [*holders, user])
+    carried = 0
+    for item, holders in found.values():
+        outcome = feed.publish_to(client, keys, item, holders, max_items=max_items)
+        if outcome == "closed":
+            raise RebuildError("the rebuild's registration expired while carrying alerts "
+                               "over; the live feed is unchanged")
+        carried += len(holders) if outcome == "published" else 0
+    return carried
 
 
 def _registration(user: str | None) -> str:

@@ -98,7 +98,8 @@ def rebuild_command(since: str | None, user_id: str | None) -> None:
     click.echo(f"Rebuilt {_count(summary.timelines, 'timeline')} from "
                f"{_count(summary.records, 'record')}: {_count(summary.published, 'item')}, "
                f"{summary.unconcerned} concerning no rep, {summary.superseded} superseded "
-               "by changes during the rebuild")
+               f"by changes during the rebuild; {_count(summary.carried, 'alert')} and "
+               "kudos kept")
 
 
 def _count(number: int, noun: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from tests.feed.conftest import (
     interaction,
 )
 from workers import feed
+from workers.feed_items import FeedItem, version_of
 from workers.feed_rebuild import RebuildError, rebuild
 from workers.jobs import feed as jobs
 
@@ -186,3 +188,38 @@ def test_a_rebuild_keeps_the_bound_and_refuses_to_run_twice(redis_client, crm):
     redis_client.hset(feed.REBUILDS_KEY, "f" * 32, '{"scope": null, "until": 9999999999}')
     with pytest.raises(RebuildError, match="another"):
         rebuild(redis_client, crm)
+
+
+def derived(kind: str, record_id: str, at: datetime, title: str) -> FeedItem:
+    module = "SocialCRM_Alerts" if kind == "alert" else "SocialCRM_Kudos"
+    return FeedItem(kind=kind, module=module, record_id=record_id, version=version_of(at),
+                    title=title, occurred_at=at, sentiment="negative", status="wave",
+                    summary="Где мой заказ? 😡 · 包裹丢失")
+
+
+def test_alerts_and_kudos_survive_a_rebuild_within_its_period(redis_client, crm):
+    """No SuiteCRM record stands behind an alert or a kudos: a rebuild keeps the live ones
+    from its period, for every rep that held them, and drops the older ones."""
+    incremental(redis_client, crm, world(crm))
+    now = datetime.now(UTC).replace(microsecond=0)
+    wave = derived("alert", "wave-0123456789abcdef01234567", now - timedelta(hours=2),
+                   "Complaint wave on the launch post")
+    kudos = derived("kudos", "kudos-praise-1", now - timedelta(days=3), "Kudos: 太棒了")
+    stale = derived("alert", "sla-breached-old", now - timedelta(days=40), "Old breach")
+    feed.publish(redis_client, wave, [MAX, SALLY])
+    feed.publish(redis_client, kudos, [WILL])
+    feed.publish(redis_client, stale, [SALLY])
+
+    summary = rebuild(redis_client, crm)
+
+    def held(user: str) -> list[dict[str, Any]]:
+        return [i for i in all_timelines(redis_client)[user] if i["kind"] in ("alert", "kudos")]
+
+    assert [i["record_id"] for i in held(MAX)] == [wave.record_id]
+    assert [i["record_id"] for i in held(SALLY)] == [wave.record_id]
+    assert [(i["title"], i["summary"]) for i in held(WILL)] == [(kudos.title, kudos.summary)]
+    assert summary.carried == 3  # the wave for two reps, the kudos for one; not the stale
+    assert sorted(feed.holders(redis_client, wave.module, wave.record_id)) == [MAX, SALLY]
+    rebuild(redis_client, crm, user=SALLY)  # one rep's rebuild keeps them too
+    assert [i["record_id"] for i in held(SALLY)] == [wave.record_id]
+    assert [i["record_id"] for i in held(MAX)] == [wave.record_id]
