@@ -34,13 +34,18 @@ Started = tuple[str, str, str]
 # demo values: the sandbox is local and seeds them on every start).
 DEMO_SUITECRM_CLIENT_ID, DEMO_SUITECRM_CLIENT_SECRET = DEMO_SYNC_CLIENT
 DEMO_SUITECRM_PASSWORD_CLIENT_ID, DEMO_SUITECRM_PASSWORD_CLIENT_SECRET = DEMO_MOBILE_CLIENT
+# The sandbox SuiteCRM's team (its seeded manager) and the secret its package's change
+# notices are signed with (the demo story sends them as the package's hooks would).
+DEMO_RULES_FILE = Path(__file__).with_name("demo_story") / "demo_rules.toml"
+DEMO_NOTICE_SECRET = "sandbox-notice-secret"  # noqa: S105 - public, like the sandboxes'
 SANDBOXED = ("suitecrm", "facebook", "linkedin")
 
 
 def with_demo_defaults(settings: Settings,
                        services: Collection[str] = SANDBOXED) -> Settings:
     """Fill what the sandboxes of ``services`` may default: their seeded clients and app
-    credentials, and a persisted secret key when none is set. In connected mode only the
+    credentials (for SuiteCRM also its team's rules file and notice secret), and a
+    persisted secret key when none is set. In connected mode only the
     services named (by ``sandboxes_needed``) are filled; the rest stay as configured."""
     if not settings.demo_mode and services is SANDBOXED:
         return settings
@@ -53,7 +58,9 @@ def with_demo_defaults(settings: Settings,
             suitecrm_password_client_id=(settings.suitecrm_password_client_id
                                          or DEMO_SUITECRM_PASSWORD_CLIENT_ID),
             suitecrm_password_client_secret=(settings.suitecrm_password_client_secret
-                                             or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET))
+                                             or DEMO_SUITECRM_PASSWORD_CLIENT_SECRET),
+            rules_file=settings.rules_file or DEMO_RULES_FILE,
+            notice_secret=settings.notice_secret or DEMO_NOTICE_SECRET)
     if "facebook" in services:
         changes.update(
             facebook_app_id=settings.facebook_app_id or facebook_sandbox.DEMO_APP_ID,

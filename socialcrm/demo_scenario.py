@@ -1,118 +1,155 @@
-"""The short story ``socialcrm run`` plays on embedded defaults, so a newcomer sees it work.
+"""The story ``socialcrm run`` plays on embedded defaults, so a newcomer sees it work.
 
 Customers comment on the sandbox Page in English, Russian and Chinese, one of them
-complains, and one fills in a lead form; each time the sandbox sends the signed webhook
-Meta would send to the running API. The rest is the real system: receiver, queue,
-workers, sync rules, SuiteCRM. The scenario then reads SuiteCRM back and prints what
-arrived, so the newcomer sees records appear and knows where to look.
+complains and one fills in a lead form (``demo_story.first_contact``). With the sandbox
+SuiteCRM, whose seeded rep and manager the story can log in as, three more acts follow:
+a complaint wave and the manager's alert (``wave``), a reply held for approval and
+approved (``approval``), the complaint's Case closed and the loop closed in public
+(``closed_loop``). Each act goes through the real system (signed webhooks, queues,
+workers, sync rules, the mobile API over HTTP, SuiteCRM) and prints what came of it as
+``demo:`` lines. With a connected SuiteCRM only the first act plays: the story knows
+none of its users.
 
-Why through the sandbox's own objects: the comment must exist on the Page too (a worker
-may read it back, and polling must find the same one), exactly as on Facebook.
+This module is the one part of the story that knows the Page is the Facebook sandbox
+(``SandboxPage``): a comment must exist on the Page too (a worker may read it back,
+polling must find the same one, a reply is posted under it), exactly as on Facebook.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TypeVar
 
-from connectors.errors import NotFoundError
-from connectors.suitecrm import SuiteCRMClient
-from plugin.sync.ids import interaction_id, record_id
+import requests
+from redis.exceptions import RedisError
+
+from connectors.errors import ConnectorError
+from connectors.social import SocialComment
+from sandboxes.facebook import FacebookSandbox
 from sandboxes.facebook.sender import send_facebook_webhook
+from sandboxes.suitecrm.seed import DEMO_REPS
 from socialcrm import clients
 from socialcrm.demo import DemoServices
+from socialcrm.demo_story import approval, closed_loop, first_contact, wave
+from socialcrm.demo_story.story import Login, Person, Story, StoryStalled
 from socialcrm.settings import Settings
 
-WAIT_SECONDS = 90.0
+DEMO_REP, DEMO_MANAGER = "sally", "sarah"  # the manager is the demo rules file's
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
-    author_id: str
-    author: str
-    text: str
+class SandboxPage:
+    """The sandbox Page: what a customer does on it, then the webhook Meta would send.
 
+    Ids are this telling's own (a run tag in every new post's and comment's number): the
+    sandbox starts afresh each time while Redis, kept in the data directory, remembers
+    which interactions it has counted."""
 
-COMMENTS = (
-    Comment("100000000000101", "Emily Carter",
-            "Just got the new tent and it's super comfy, love it! 😍"),
-    Comment("100000000000102", "Ольга Смирнова",
-            "Отличная палатка, спасибо! Очень довольна покупкой 👍"),
-    Comment("100000000000103", "王芳", "质量很好，物流也快，非常满意！👍"),
-    Comment("100000000000104", "Mark Jensen",
-            "My tent arrived broken and nobody answers my emails. I want a refund! 😡"),
-)
-LEAD_FORM = "7001"
-LEAD_ANSWERS = {"full_name": "Lena Fischer", "email": "lena.fischer@example.org",
-                "phone_number": "+49 30 1234567", "city": "Berlin"}
+    def __init__(self, graph: FacebookSandbox, settings: Settings) -> None:
+        self.graph = graph
+        self.settings = settings
+        self.hook = f"http://{settings.api_host}:{settings.api_port}/webhooks/facebook"
+        self.run_tag = str(int(time.time()))
+        self._numbers = itertools.count(1)
+
+    @property
+    def page_id(self) -> str:
+        return self.graph.page_id
+
+    def publish(self, message: str, *, at: datetime) -> str:
+        node = self.graph.store.add_post(self._number(), message, int(at.timestamp()))
+        return str(node["id"])
+
+    def comment(self, post_id: str, person: Person, text: str, *,
+                at: datetime | None = None) -> str:
+        store = self.graph.store
+        with store.lock:
+            if person.id not in store.nodes:
+                store.add_user(person.id, person.name)
+            # Now, and after everything on the Page: Graph lists comments in time order.
+            ts = int(at.timestamp()) if at is not None else max(
+                int(time.time()), max(n["__ts"] for n in store.nodes.values()) + 1)
+            node = store.add_comment(post_id, text, ts, person.id, number=self._number())
+        answer = send_facebook_webhook(
+            self.hook, self.settings.facebook_app_secret or "", "comment",
+            page_id=self.page_id, post_id=post_id, comment_id=node["id"], text=text,
+            sender_id=person.id, sender_name=person.name, created_time=ts)
+        self._delivered(answer.status_code, answer.text)
+        return str(node["id"])
+
+    def lead(self, form_id: str, answers: Mapping[str, str]) -> str:
+        node = self.graph.add_lead(form_id, dict(answers), consents={"marketing": True})
+        answer = send_facebook_webhook(self.hook, self.settings.facebook_app_secret or "",
+                                       "leadgen", page_id=self.page_id,
+                                       leadgen_id=node["id"], form_id=form_id)
+        self._delivered(answer.status_code, answer.text)
+        return str(node["id"])
+
+    def replies(self, comment_id: str, post_id: str) -> list[SocialComment]:
+        """Read back over Graph, with the Page's token, as the workers read."""
+        page = clients.facebook(self.settings, access_token=self.graph.page_token,
+                                base_url=self.graph.url)
+        return list(page.iter_replies(comment_id, post_id))
+
+    def _number(self) -> str:
+        return f"{self.run_tag}{next(self._numbers):03d}"
+
+    def _delivered(self, status: int, text: str) -> None:
+        if status != 200:
+            raise StoryStalled(f"the API refused the webhook ({status}: {text[:200]})")
 
 
 def play(services: DemoServices, settings: Settings, say: Callable[[str], None]) -> None:
     """Play the story to the running API, then report what SuiteCRM holds (the sandbox's,
     or the real one when ``SUITECRM_URL`` names it)."""
-    graph = services.facebook
-    if graph is None:
+    if services.facebook is None:
         return  # Facebook is the real one: no story is played on a real Page
-    api = f"http://{settings.api_host}:{settings.api_port}"
-    hook = f"{api}/webhooks/facebook"
-    secret = settings.facebook_app_secret or ""
-    post_id = f"{services.page_id}_4001"
-    external_ids = []
-    for comment in COMMENTS:
-        node = graph.add_visitor_comment(
-            post_id, comment.text, author_id=comment.author_id, author_name=comment.author)
-        send_facebook_webhook(hook, secret, "comment", page_id=services.page_id,
-                              post_id=post_id, comment_id=node["id"], text=comment.text,
-                              sender_id=comment.author_id, sender_name=comment.author,
-                              created_time=node["__ts"])
-        external_ids.append(node["id"])
-    lead = graph.add_lead(LEAD_FORM, dict(LEAD_ANSWERS),
-                                      consents={"marketing": True})
-    send_facebook_webhook(hook, secret, "leadgen", page_id=services.page_id,
-                          leadgen_id=lead["id"], form_id=LEAD_FORM)
-    say(f"demo: {len(COMMENTS)} comments and a lead sent to {hook}")
-    _report(clients.suitecrm_service(settings), external_ids, str(lead["id"]), settings, say)
-
-
-def _report(crm: SuiteCRMClient, external_ids: list[str], lead_id: str, settings: Settings,
-            say: Callable[[str], None]) -> None:
-    """Poll SuiteCRM until every comment is a record, the complaint has its Case and the
-    lead its Lead (or time runs out), then print them. The ids are the sync's own
-    derived ids, so each is one read."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    found: dict[str, dict[str, Any]] = {}
-    lead: dict[str, Any] | None = None
-    while time.monotonic() < deadline:
-        for external_id in external_ids:
-            record = _read(crm, "SCRM_SocialInteractions", interaction_id("facebook",
-                                                                          external_id))
-            if record is not None:
-                found[external_id] = record
-        lead = _read(crm, "Leads", record_id("Leads", "facebook", lead_id))
-        complaints_open = all(r.get("case_id") for r in found.values()
-                              if r.get("sentiment_label") == "negative")
-        if len(found) == len(external_ids) and complaints_open and lead is not None:
-            break
-        time.sleep(1.0)
-    for external_id in external_ids:
-        record = found.get(external_id)
-        if record is None:
-            say(f"demo: comment {external_id} has not reached SuiteCRM yet "
-                "(see `socialcrm jobs failed`)")
-            continue
-        case = " -> Case opened" if record.get("case_id") else ""
-        say(f"demo: {record.get('author_name')}: {record.get('language') or '?'}, "
-            f"{record.get('sentiment_label') or 'unscored'}{case}")
-    if lead is not None:
-        say(f"demo: lead form -> Lead {lead.get('first_name')} {lead.get('last_name')}")
+    story = Story(SandboxPage(services.facebook, settings), settings, say)
+    if services.suitecrm_url is not None:  # the sandbox SuiteCRM: its seeded users
+        story.rep, story.manager = _login(DEMO_REP), _login(DEMO_MANAGER)
+    _tell(story)
     say(f"demo: look in SuiteCRM at {settings.suitecrm_base_url} (Social Interactions, "
         "Cases, Leads), or `socialcrm jobs list` for the queues")
 
 
-def _read(crm: SuiteCRMClient, module: str, record_id_: str) -> dict[str, Any] | None:
+def _tell(story: Story) -> None:
+    """The acts in order; an act that stalls is reported and skips those needing it.
+    The wave's history goes first: the detector drops complaints dated long before the
+    latest it has counted."""
+    recall_post = _act(story, lambda: wave.prepare(story)) if story.full else None
+    complaint = _act(story, lambda: first_contact.play(story))
+    if not story.full:
+        story.say("demo: the wave, approval and closed-loop acts need the sandbox "
+                  "SuiteCRM's demo users: not played on a connected SuiteCRM")
+        return
+    if recall_post is not None:
+        _act(story, lambda: wave.burst(story, recall_post))
+    if complaint is None:
+        story.say("demo: the complaint has no Case in SuiteCRM yet: no approval, no "
+                  "closed loop")
+        return
+    _act(story, lambda: approval.play(story, complaint))
+    _act(story, lambda: closed_loop.play(story, complaint))
+
+
+def _act(story: Story, act: Callable[[], T]) -> T | None:
+    """Run one act; a stall or an outside service failing is a line, never the end of
+    ``socialcrm run`` (the system keeps running for the newcomer to look at)."""
     try:
-        return dict(crm.get(module, record_id_).attributes)
-    except NotFoundError:
-        return None
+        return act()
+    except StoryStalled as exc:
+        story.say(f"demo: {exc}")
+    except (ConnectorError, RedisError, requests.RequestException) as exc:
+        story.say(f"demo: the story stopped on {type(exc).__name__}: {exc}")
+    return None
+
+
+def _login(user_name: str) -> Login:
+    (password,) = [password for name, password, _ in DEMO_REPS if name == user_name]
+    return Login(user_name, password)
+
+
+__all__ = ["SandboxPage", "play"]

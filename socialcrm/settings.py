@@ -93,13 +93,15 @@ class Settings:
     notice_secret: str | None = opt.setting(
         "SOCIALCRM_NOTICE_SECRET", opt.text,
         "Secret the SuiteCRM plugin signs its change notices with (the same value as in "
-        "SuiteCRM: Admin, SocialCRM settings). Unset: notices are refused; the change "
-        "outbox still carries every change.", secret=True)
+        "SuiteCRM: Admin, SocialCRM settings). Unset: notices are refused (demo mode: "
+        "the sandbox's `sandbox-notice-secret`); the change outbox still carries every "
+        "change.", secret=True)
     rules_file: Path | None = opt.setting(  # noqa: RUF009 - setting() returns a field
         "SOCIALCRM_RULES_FILE", Path,
         "TOML file of the sync rules: sentiment scorer, identity matching, lead field "
         "mapping, complaint keywords, Case routing and SLA, the team's managers "
-        "(docs/sync.md). Unset: the defaults.")
+        "(docs/sync.md). Unset: the defaults (demo mode: "
+        "`socialcrm/demo_story/demo_rules.toml`, the sandbox's manager Sarah Smith).")
     policy_file: Path | None = opt.setting(  # noqa: RUF009 - setting() returns a field
         "SOCIALCRM_POLICY_FILE", Path,
         "YAML or JSON compliance policy for outbound replies: banned terms, commitments "
