@@ -13,6 +13,10 @@ reason once the other streams are committed, so the gap is never silent.
 One poll per account at a time: a Redis lock named after the account (``PollBusy`` for the
 second). The compare-and-set of the watermarks keeps even a poll that outlived its lock
 from moving a watermark backwards.
+
+A token the network refuses (expired, revoked, invalid) stops the whole poll with the
+watermarks where they were; ``refusals`` tells the admin and the managers, keeps the dead
+token from being sent again, and clears all that once a poll reads with a new token.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from connectors.facebook import FacebookClient
 from connectors.linkedin import LinkedInClient
 from connectors.suitecrm import SuiteCRMClient
 from plugin.sync.items import SocialItem
+from plugin.sync.steps import SyncSteps
 from workers import watermarks
+from workers.polling import refusals
 from workers.polling.applying import Applier, Rules
 from workers.polling.result import PollBusy, Progress, Tally
 from workers.watermarks import DEFAULT_OVERLAP, StreamKey, Watermark
@@ -52,7 +58,8 @@ def utc_now() -> datetime:
 class PollOptions:
     """How a poll reads. ``since``: read from this time whatever the watermarks say (a
     repair or a first backfill); ``streams``: the streams to read (None: all);
-    ``rules``: the sync rules beyond the interaction (the runtime's ``sync_steps``)."""
+    ``rules``: the sync rules beyond the interaction (the runtime's ``sync_steps``);
+    ``managers``: who hears of a refused token (see ``refusals``)."""
 
     since: datetime | None = None
     overlap: timedelta = DEFAULT_OVERLAP
@@ -61,6 +68,8 @@ class PollOptions:
     progress: Progress | None = None
     lock_seconds: int = DEFAULT_LOCK_SECONDS
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Who is told when the network refuses the token (None: the rules' [team] managers).
+    managers: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.since is not None and self.since.utcoffset() is None:
@@ -148,14 +157,21 @@ def account_lock(client: redis.Redis, network: str, account_id: str,
 
 
 class Poll:
-    """One account's poll: runs its streams and tallies what they did."""
+    """One account's poll: runs its streams and tallies what they did.
+
+    ``credential`` fingerprints the token the network client holds
+    (``refusals.fingerprint``; None when the client cannot tell it): a token the network
+    refused before is not sent again, and a refusal is told (see ``refusals``).
+    """
 
     def __init__(self, client: redis.Redis, crm: SuiteCRMClient, network: str,
-                 account_id: str, options: PollOptions) -> None:
+                 account_id: str, options: PollOptions, *,
+                 credential: str | None = None) -> None:
         self.redis = client
         self.network = network
         self.account_id = account_id
         self.options = options
+        self.credential = credential
         self.tally = Tally()
         self.applier = Applier(client, crm, self.tally, rules=options.rules,
                                memo_for=3 * max(options.overlap, timedelta(minutes=10)),
@@ -170,9 +186,25 @@ class Poll:
         if unknown:
             raise ValueError(f"{self.network} has no stream {', '.join(sorted(unknown))}; "
                              f"streams: {', '.join(readers)}")
-        for name, read in readers.items():
-            if wanted is None or name in wanted:
-                self.run_stream(name, read)
+        refusals.check(self.redis, self.network, self.account_id, self.credential)
+        try:
+            for name, read in readers.items():
+                if wanted is None or name in wanted:
+                    self.run_stream(name, read)
+        except AuthenticationError as exc:
+            if exc.service == self.network and exc.reason != MISSING_PERMISSION:
+                refusals.record(self.redis, self.network, self.account_id, self.credential,
+                                exc, self.managers(), utc_now())
+            raise
+        refusals.clear(self.redis, self.network, self.account_id, self.managers(), utc_now())
+
+    def managers(self) -> tuple[str, ...]:
+        """Who is told when the token is refused: the options' managers, else the site's
+        ``[team] managers``."""
+        if self.options.managers is not None:
+            return self.options.managers
+        rules = self.options.rules
+        return rules.rules.managers if isinstance(rules, SyncSteps) else ()
 
     def run_stream(self, name: str, read: Reader) -> None:
         stream = self.stream(name)

@@ -14,6 +14,10 @@
   one not updated since the window start, and takes the messages written since then.
 * ``leads``: every form (archived ones too) in one listing, then the leads created since
   the window start of all forms in one batch.
+
+The Page's client paces itself on Graph's usage headers (``UsageGovernor``); the poll
+gives its governor the Page's usage shared in Redis (``workers.throttle``), so a wait
+Graph named to any job on the Page holds this poll back too, and the reverse.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from connectors.facebook import FacebookClient, LeadWatermark, ThreadSweep
 from connectors.social import SocialComment, SocialPost
 from connectors.suitecrm import SuiteCRMClient
 from plugin.sync.items import SocialItem, from_comment, from_lead, from_message, from_post
-from workers.polling import threads
+from workers.polling import refusals, threads
 from workers.polling.core import (
     CallCount,
     Poll,
@@ -40,6 +44,7 @@ from workers.polling.core import (
 )
 from workers.polling.result import PollResult
 from workers.polling.threads import PostMemory
+from workers.throttle import share_graph_usage
 
 NETWORK = "facebook"
 STREAMS = ("comments", "messages", "leads")
@@ -56,7 +61,10 @@ def poll_page(client: redis.Redis, crm: SuiteCRMClient, facebook: FacebookClient
     chosen = options or PollOptions()
     if since is not None:
         chosen = replace(chosen, since=since)
-    poll = Poll(client, crm, NETWORK, page_id, chosen)
+    credential = (refusals.fingerprint(facebook.graph.current_token())
+                  if facebook.graph.has_token else None)
+    poll = Poll(client, crm, NETWORK, page_id, chosen, credential=credential)
+    share_graph_usage(client, facebook, page_id)  # one pace for every job on this Page
     reader = _PageReader(poll, facebook, page_id)
     counted = CallCount(crm, facebook=facebook)
     with account_lock(client, NETWORK, page_id, chosen.lock_seconds):
