@@ -11,6 +11,7 @@ import redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
+from connectors.errors import AuthenticationError
 from connectors.suitecrm import SuiteCRMClient
 from connectors.transport import CallCounter
 from sandboxes.suitecrm import SuiteCRMSandbox
@@ -210,3 +211,15 @@ def test_with_the_site_s_rules_a_comment_refreshes_its_author_s_advocate_score(
     ingest.ingest_with(redis_client, crm, comment_event(uid, text="Love it 😍", verb="edited"),
                        site=SyncRules())
     assert len(queue(redis_client, "sync")) == 1, "one refresh waits per profile"
+
+
+def test_a_refused_token_names_the_service_that_refused_it(uid: str):
+    """A lead read Graph refuses is the Page's token, not SuiteCRM's service account: the
+    failed job says which to fix."""
+    event = comment_event(uid)
+    graph = AuthenticationError("leads: Graph error 190: access token expired",
+                                service="facebook", reason="expired")
+    crm = AuthenticationError("access token rejected (revoked)", service="suitecrm")
+    assert "Facebook refused the account's token" in ingest._reason(event, graph)
+    assert "socialcrm connect facebook" in ingest._reason(event, graph)
+    assert "SuiteCRM refused the service account" in ingest._reason(event, crm)

@@ -237,6 +237,10 @@ def _reason(event: Mapping[str, Any], exc: BaseException) -> str:
         return f"{what}: the event cannot be applied: {exc}"
     if isinstance(exc, runtime.RuntimeNotInstalled):
         return f"{what}: {exc}; requeue the job once workers run with a runtime"
+    if isinstance(exc, AuthenticationError) and exc.service in ("facebook", "linkedin"):
+        return (f"{what}: {exc.service.capitalize()} refused the account's token ({exc}); "
+                f"connect the account again (`socialcrm connect {exc.service}`), then "
+                "requeue the failed jobs")
     if isinstance(exc, AuthenticationError):
         return (f"{what}: SuiteCRM refused the service account ({exc}); fix the SuiteCRM "
                 "settings, then requeue the failed jobs")
