@@ -3,7 +3,10 @@
 Each item goes through ``workers.jobs.ingest.ingest_with``, exactly what a webhook's ingest
 job runs: the same per-item lock (a poll and a webhook job writing one comment at the same
 moment take turns), the same profile memory, the same loop guard for the service's own
-writes, the same sync rules (``plugin.sync.pipeline.apply_item``).
+writes, the same sync rules (``plugin.sync.pipeline.apply_item``), and the same effects
+after the write: a new negative interaction is counted for complaint waves (an
+organization that is only polled has waves too; the detector drops events older than its
+hour of grace, so a first import of a Page's history alerts nobody), advocates, kudos.
 
 A poll reads again what it read before (the overlap, see ``workers.watermarks``), so most
 items it meets in a busy window are already in SuiteCRM unchanged. The sync rules would
@@ -86,7 +89,8 @@ class Applier:
         rules = self._rules
         if isinstance(rules, SyncSteps):
             summary = ingest_with(self._redis, self._crm, item.to_json(), steps=rules.steps,
-                                  annotate=rules.annotate, prepare=rules.prepare)
+                                  annotate=rules.annotate, prepare=rules.prepare,
+                                  site=rules.rules)
         else:
             summary = ingest_with(self._redis, self._crm, item.to_json(), steps=rules)
         outcome = summary.get("outcome")
