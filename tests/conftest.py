@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -25,12 +26,22 @@ collect_ignore = [] if os.environ.get("SOCIALCRM_LIVE") == "1" else ["live"]
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("SOCIALCRM_TEST_REDIS_URL")
     if external:
-        yield external
+        yield _database_of_this_worker(external)
         return
     data_dir: Path = tmp_path_factory.mktemp("redis")
     binary = os.environ.get("SOCIALCRM_TEST_REDIS_SERVER") or None
     with EmbeddedRedis(data_dir, persistent=False, binary=binary) as server:
         yield server.url
+
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker flushes its own database of a shared server: worker
+    ``gwN`` uses database N + 1 (without xdist, the URL's own)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(worker[2:]) + 1}"))
 
 
 @pytest.fixture()
