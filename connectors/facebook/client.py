@@ -2,9 +2,10 @@
 
 The client reads no environment: the caller (the CLI, a worker) builds the
 ``GraphConfig`` from ``Settings`` (``socialcrm/clients.py``) and hands over the Page
-token. It composes one mixin per concern (feed, messaging, leads, writes, tokens) over a
-single held ``GraphApi`` (``self.graph``), so every call shares one session, one retry
-policy, one usage governor and one call counter. ``LinkedInClient`` has the same shape.
+token. It composes one mixin per concern (feed, messaging, Messenger sends, leads,
+writes, tokens) over a single held ``GraphApi`` (``self.graph``), so every call shares
+one session, one retry policy, one usage governor and one call counter.
+``LinkedInClient`` has the same shape.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from connectors.facebook.feed import FeedMixin
 from connectors.facebook.graph import GraphApi
 from connectors.facebook.leads import LeadsMixin
 from connectors.facebook.messaging import MessagingMixin
+from connectors.facebook.messenger import SendMixin
 from connectors.facebook.tokens import TokensMixin
 from connectors.transport import CallCounter, Governor
 
 
-class FacebookClient(FeedMixin, MessagingMixin, LeadsMixin, ActionsMixin, TokensMixin):
+class FacebookClient(FeedMixin, MessagingMixin, SendMixin, LeadsMixin, ActionsMixin,
+                     TokensMixin):
     """Graph API client for one Page (its Page access token) and one app.
 
     ``session``, ``counter`` and ``governor`` are the live collaborators a caller may

@@ -11,7 +11,9 @@ arrives as 400 or 403, a "reduce the amount of data" as 500). Callers branch on 
   amount of data" -> ``TooMuchDataError`` (ask again with a smaller page);
 * 190 -> ``AuthenticationError`` with ``reason`` expired / revoked / invalid by subcode;
   10 and 200-299 -> ``AuthenticationError(reason="missing_permission")`` so a lost scope
-  alerts someone instead of silently syncing nothing;
+  alerts someone instead of silently syncing nothing, except 10 with subcode 2018278
+  (or the older 2018065): a Messenger message outside the 24-hour window, a
+  ``MessagingWindowClosedError`` (the token is fine; this conversation is closed to it);
 * 2635 -> ``ApiVersionRetiredError`` naming ``FACEBOOK_GRAPH_VERSION``;
 * 100 with subcode 33 -> ``ObjectDeletedError`` (callers record a deletion).
 
@@ -50,7 +52,14 @@ AUTH_CODES = frozenset({10, 102, 104, 190, 2500})
 EXPIRED_SUBCODES = frozenset({463})
 REVOKED_SUBCODES = frozenset({458, 459, 460, 464, 467, 492})
 REDUCE_DATA_MARKER = "reduce the amount of data"
+# Code 10 with these subcodes: "This message is sent outside of allowed window" (Send API).
+OUTSIDE_WINDOW_SUBCODES = frozenset({2018278, 2018065})
 DEFAULT_THROTTLE_WAIT = 300.0
+
+
+class MessagingWindowClosedError(PermissionDeniedError):
+    """Messenger refuses the Page's message: the customer's last message is more than 24
+    hours old. Nothing was sent; only the customer writing again reopens the window."""
 
 
 def _auth_reason(code: int, subcode: int | None, message: str) -> str:
@@ -110,6 +119,9 @@ def graph_error(
             "current version (for example v25.0)",
             setting=VERSION_SETTING, **common,
         )
+    if code == 10 and subcode in OUTSIDE_WINDOW_SUBCODES:
+        return MessagingWindowClosedError(
+            f"{label}: outside Messenger's 24-hour messaging window", **common)
     if code in AUTH_CODES or 200 <= code <= 299:
         reason = _auth_reason(code, subcode, message)
         return AuthenticationError(f"{label}: access token {reason}", reason=reason, **common)

@@ -26,6 +26,7 @@ from typing import Any
 
 from connectors.errors import BadResponseError, WebhookRejectedError
 from connectors.facebook.errors import SERVICE
+from connectors.facebook.messenger import conversation_key, customer_of
 from connectors.facebook.parse import graph_time, identity, messenger_time
 from connectors.social import Network, WebhookEvent, utc_from_epoch_seconds
 
@@ -128,15 +129,27 @@ def _lead_event(owner: str, entry_time: Any, change: Mapping[str, Any]) -> Webho
     )
 
 
+def _party(item: Mapping[str, Any], role: str) -> str:
+    """The id of a messaging item's ``sender`` or ``recipient`` ('' when absent)."""
+    person = item.get(role)
+    return str(person.get("id") or "") if isinstance(person, Mapping) else ""
+
+
 def _message_event(owner: str, item: Mapping[str, Any]) -> WebhookEvent:
+    """A Messenger message or the Page's echo of its own. Messenger has no post, so
+    ``post_id`` carries the conversation's thread key (``messenger.conversation_key``:
+    the Page and the customer, the sender inbound and the recipient of an echo), which
+    the conversations read by polling get too."""
     message = item.get("message")
     if not isinstance(message, Mapping) or not message.get("mid"):
         return _unknown(owner, item.get("timestamp"), item)
     echo = bool(message.get("is_echo"))
+    customer = customer_of(_party(item, "sender"), _party(item, "recipient"), is_echo=echo)
     return WebhookEvent(
         network=FB, kind="message", verb="echo" if echo else "add",
         object_id=str(message["mid"]), owner_id=owner,
         occurred_at=messenger_time(item.get("timestamp")),
+        post_id=conversation_key(owner, customer),
         author=identity(item.get("sender")), body=str(message.get("text") or ""),
         event_id=_event_id(owner, "message", message["mid"], echo), raw=item,
     )

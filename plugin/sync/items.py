@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
+from connectors.facebook.messenger import conversation_key, customer_of
 from connectors.social import (
     LeadSubmission,
     Network,
@@ -75,7 +76,8 @@ class SocialItem:
     occurred_at: datetime  # when the item was written
     event_time: datetime  # when this version was true (orders the versions of one item)
     parent_id: str | None = None  # what it answers: the post, or the comment replied to
-    thread_id: str | None = None  # the post it belongs to (a post is its own thread)
+    # the post it belongs to (a post is its own thread); a message's conversation key
+    thread_id: str | None = None
     author: SocialIdentity | None = None
     body: str | None = None  # None: this version says nothing about the text
     permalink: str | None = None
@@ -172,6 +174,8 @@ def from_event(event: Mapping[str, Any]) -> SocialItem:
     author = _identity(network, event.get("author"))
     when = _time(event.get("occurred_at"))
     echo = event.get("verb") == "echo"
+    if kind == "message" and network is Network.FACEBOOK:
+        thread = post_id or _inbound_conversation(owner, author, echo=echo)
     return SocialItem(
         network=network, external_id=object_id, kind=cast("ItemKind", kind), verb=verb,
         owner_id=owner, occurred_at=when, event_time=when, parent_id=parent,
@@ -204,13 +208,16 @@ def from_comment(comment: SocialComment, *, owner_id: str,
         direction=_direction(comment.author, owner_id), snapshot=True, raw=comment.raw)
 
 
-def from_message(message: SocialMessage, *, owner_id: str,
-                 observed_at: datetime) -> SocialItem:
-    """A polled Messenger message; the conversation is its thread."""
+def from_message(message: SocialMessage, *, owner_id: str, observed_at: datetime,
+                 customer_id: str | None = None) -> SocialItem:
+    """A polled Messenger message. Its thread is the conversation's key, the one its
+    webhook gives it too (``messenger_thread``); ``customer_id``: the conversation's
+    other participant, for a message that names no recipient."""
     return SocialItem(
         network=message.network, external_id=message.external_id, kind="message",
         verb="add", owner_id=owner_id, occurred_at=message.created_at,
-        event_time=observed_at, thread_id=message.conversation_id or None,
+        event_time=observed_at,
+        thread_id=messenger_thread(message, owner_id, customer_id) or None,
         author=message.sender, body=message.body,
         direction=_direction(message.sender, owner_id, outbound=message.is_echo),
         snapshot=True, raw=message.raw)
@@ -224,6 +231,26 @@ def from_lead(lead: LeadSubmission, *, observed_at: datetime) -> SocialItem:
         network=lead.network, external_id=lead.external_id, kind="lead_form", verb="add",
         owner_id=lead.owner_id, occurred_at=lead.submitted_at, event_time=observed_at,
         author=lead.submitter, body="\n".join(lines), snapshot=True, raw=lead.raw)
+
+
+def messenger_thread(message: SocialMessage, owner_id: str,
+                     customer_id: str | None = None) -> str:
+    """The thread of a polled message: the key of the conversation between the Page and
+    its customer (``connectors.facebook.messenger``), as webhooks name it. Only when the
+    customer is unknown (neither the message nor the caller names one) does Graph's
+    conversation id stand in."""
+    customer = customer_of(message.sender.external_id, message.recipient_id,
+                           is_echo=message.is_echo) or customer_id or ""
+    return conversation_key(owner_id, customer) or message.conversation_id
+
+
+def _inbound_conversation(owner_id: str, author: SocialIdentity | None, *,
+                          echo: bool) -> str | None:
+    """The thread of a message event queued without one (before webhooks named it): the
+    customer is the author of an inbound message; an echo does not name its recipient."""
+    if echo or author is None:
+        return None
+    return conversation_key(owner_id, author.external_id)
 
 
 def _direction(author: SocialIdentity | None, owner_id: str, *,

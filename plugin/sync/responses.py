@@ -3,7 +3,11 @@
 An answer is an outbound item (the Page or organization wrote it, on the network or from
 the CRM through the network). It answers:
 
-* in **Messenger**, every inbound message of the conversation (its thread) still waiting;
+* in **Messenger**, every inbound message of the conversation still waiting. The
+  conversation is the customer's: the inbound messages of the PSID its thread key names
+  (``connectors.facebook.messenger``). Matching the customer rather than the thread
+  field also answers the messages stored before messages had that key (a poll stored
+  Graph's conversation id ``t_...`` as their thread, a webhook none);
 * under a **post**, the comment it replies to and the inbound replies in that comment's
   thread still waiting; a top-level comment of the Page under its own post answers no
   one in particular (it is not a reply).
@@ -24,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from connectors.facebook.messenger import parse_conversation_key
 from connectors.suitecrm import Filter, Record, SuiteCRMClient
 from plugin.sync.ids import INTERACTIONS, interaction_id
 from plugin.sync.items import SocialItem
@@ -40,9 +45,8 @@ def answered_by(crm: SuiteCRMClient, reply: SocialItem) -> tuple[Record, ...]:
         return ()
     if reply.kind != "message" and (not reply.parent_id or reply.parent_id == reply.thread_id):
         return ()  # the Page's own top-level comment answers no one in particular
-    candidates = crm.list(INTERACTIONS, filter=Filter.where(
-        network=str(reply.network), thread_external_id=reply.thread_id, direction="inbound"),
-        fields=list(READ), sort="-occurred_at", page_size=THREAD_WINDOW).records
+    candidates = crm.list(INTERACTIONS, filter=_thread_filter(reply), fields=list(READ),
+                          sort="-occurred_at", page_size=THREAD_WINDOW).records
     own_id = interaction_id(reply.network, reply.external_id)
     written = []
     for record in _waiting(candidates, reply, own_id):
@@ -51,6 +55,18 @@ def answered_by(crm: SuiteCRMClient, reply: SocialItem) -> tuple[Record, ...]:
             changes["status"] = "responded"
         written.append(crm.update(INTERACTIONS, record.id, changes))
     return tuple(written)
+
+
+def _thread_filter(reply: SocialItem) -> Filter:
+    """The inbound interactions ``reply`` may answer: its thread's, or for a Messenger
+    message its customer's (see the module docstring)."""
+    conversation = parse_conversation_key(reply.thread_id) if reply.kind == "message" \
+        else None
+    if conversation is not None:
+        return Filter.where(network=str(reply.network), kind="message",
+                            author_external_id=conversation[1], direction="inbound")
+    return Filter.where(network=str(reply.network), thread_external_id=reply.thread_id,
+                        direction="inbound")
 
 
 def _waiting(records: Iterable[Record], reply: SocialItem, own_id: str) -> Iterable[Record]:

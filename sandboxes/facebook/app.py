@@ -1,5 +1,6 @@
 """The sandbox's HTTP face: Graph routes, the batch endpoint, usage headers on every answer.
 
+Requests may carry parameters in the query, a form body or a JSON body, as Graph's do.
 Bodies are encoded as Graph encodes them (non-ASCII as ``\\u00e9``, ``/`` as ``\\/``),
 so clients are tested against the bytes they will really receive. Every answer, errors
 included, carries ``X-App-Usage`` (and ``X-Business-Use-Case-Usage`` for Page tokens),
@@ -44,6 +45,16 @@ def bearer(header: str | None) -> str | None:
         return None
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() in ("bearer", "oauth") and value.strip() else None
+
+
+def json_params() -> dict[str, str]:
+    """A JSON body's top-level members as parameters (Graph takes either form; nested
+    objects such as the Send API's ``recipient`` stay JSON text, as in a form field)."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        return {}
+    return {str(name): value if isinstance(value, str) else json.dumps(value)
+            for name, value in body.items()}
 
 
 def usage_headers(sandbox: FacebookSandbox, token: str | None) -> dict[str, str]:
@@ -121,7 +132,7 @@ def create_app(sandbox: FacebookSandbox) -> Flask:
     @app.route("/", defaults={"path": ""}, methods=METHODS)
     @app.route("/<path:path>", methods=METHODS)
     def graph(path: str) -> Response:
-        params = {**request.args.to_dict(), **request.form.to_dict()}
+        params = {**request.args.to_dict(), **request.form.to_dict(), **json_params()}
         token = bearer(request.headers.get("Authorization")) or params.get("access_token")
         base_url = request.host_url.rstrip("/")
         _, segments = sandbox.dispatcher.split(path)

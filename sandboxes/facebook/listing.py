@@ -5,6 +5,8 @@
 * comments: ``filter=toplevel`` (default, top-level only) or ``filter=stream`` (every
   comment and reply, flat, with ``parent``); ``order=chronological`` (default) or
   ``reverse_chronological``;
+* conversations: newest first, of one ``platform``; ``user_id`` (a PSID) keeps the one
+  with that person;
 * leads: newest first, ``filtering=[{"field":"time_created","operator":...,"value":...}]``;
 * ``since`` / ``until`` (epoch seconds) on every time-ordered connection.
 """
@@ -94,7 +96,8 @@ def list_items(store: GraphStore, parent: Node, edge: str, opts: dict[str, str])
     elif edge == "conversations":
         platform = opts.get("platform", "messenger")
         items = [c for c in _newest_first(store.children(parent["id"], "conversations"))
-                 if c["__platform"] == platform]
+                 if c["__platform"] == platform
+                 and opts.get("user_id") in (None, "", c["__user"])]
     elif edge == "messages":
         items = _newest_first(store.children(parent["id"], "messages"))
     elif edge == "leads" and kind == "form":

@@ -51,8 +51,9 @@ def build_event(kind: str, *, page_id: str, post_id: str | None = None,
                 sender_id: str = "100000000000077", sender_name: str = "Sandbox Visitor",
                 reaction_type: str = "love", leadgen_id: str | None = None,
                 form_id: str = "7001", created_time: int | None = None,
-                is_echo: bool = False) -> dict[str, Any]:
-    """A Meta-shaped delivery of one event of ``kind`` (see ``KINDS``)."""
+                is_echo: bool = False, mid: str | None = None) -> dict[str, Any]:
+    """A Meta-shaped delivery of one event of ``kind`` (see ``KINDS``); a message's
+    ``mid`` names a stored one (``FacebookSandbox.message_event``), else it is new."""
     when = created_time or int(time.time())
     person = {"id": sender_id, "name": sender_name}
     post_id = post_id or f"{page_id}_4001"
@@ -83,7 +84,8 @@ def build_event(kind: str, *, page_id: str, post_id: str | None = None,
                 "page_id": page_id, "adgroup_id": "120210000000001"}}]}]}
     if kind == "message":
         sender, recipient = (page_id, sender_id) if is_echo else (sender_id, page_id)
-        message: dict[str, Any] = {"mid": f"m_sandbox{when}{next(_mids)}", "text": text}
+        message: dict[str, Any] = {"mid": mid or f"m_sandbox{when}{next(_mids)}",
+                                   "text": text}
         if is_echo:
             message.update(is_echo=True, app_id=770000000000001)
         return {"object": "page", "entry": [{"id": page_id, "time": when * 1000, "messaging": [{

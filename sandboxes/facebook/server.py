@@ -20,7 +20,9 @@ from sandboxes.binding import check_host, http_url, open_listener
 from sandboxes.facebook.app import create_app
 from sandboxes.facebook.dispatch import Dispatcher
 from sandboxes.facebook.large import load_large_page
+from sandboxes.facebook.messenger import conversation_with, new_mid
 from sandboxes.facebook.seed import seed_company_page
+from sandboxes.facebook.sender import build_event
 from sandboxes.facebook.state import PAGE_SCOPES, SandboxState, TokenRecord
 from sandboxes.facebook.store import GraphStore, Node
 
@@ -109,6 +111,29 @@ class FacebookSandbox:
             top = (parent.get("parent") or parent["id"]) if parent else None  # two levels
             ts = max(int(time.time()), max(n["__ts"] for n in self.store.nodes.values()) + 1)
             return self.store.add_comment(post_id, message, ts, author_id, parent=top)
+
+    def add_visitor_message(self, user_id: str, text: str, *, user_name: str = "",
+                            ts: int | None = None) -> Node:
+        """A person writes to the Page in Messenger (their conversation is opened when
+        new); ``message_event`` is the webhook that announces it."""
+        with self.store.lock:
+            if user_id not in self.store.nodes:
+                self.store.add_user(user_id, user_name or f"Visitor {user_id}")
+            when = int(time.time()) if ts is None else ts
+            conversation = conversation_with(self.store, user_id) or \
+                self.store.add_conversation(f"t_{self.store.new_id()}", user_id, when)
+            return self.store.add_message(conversation["id"], text, when, user_id,
+                                          self.page_id, mid=new_mid())
+
+    def message_event(self, message_id: str) -> dict[str, Any]:
+        """The webhook delivery Meta sends for a stored message: the person's message, or
+        the echo of one the Page sent (a Send API answer, a private reply)."""
+        node = self.store.nodes[message_id]
+        echo = node["from"] == self.page_id
+        person = node["to"] if echo else node["from"]
+        return build_event("message", page_id=self.page_id, text=node["message"],
+                           sender_id=person, created_time=node["__ts"], is_echo=echo,
+                           mid=node["id"])
 
     def add_lead(self, form_id: str, answers: dict[str, Any], *,
                  consents: dict[str, bool] | None = None, ts: int | None = None) -> Node:

@@ -1,4 +1,5 @@
-"""Graph writes the connector uses: reply, hide/unhide, edit, private reply, delete, subscribe.
+"""Graph writes the connector uses: reply, hide/unhide, edit, private reply, delete, subscribe,
+and Messenger's Send API (``sandboxes.facebook.messenger``).
 
 Facebook threads are two levels deep: a reply to a reply is attached to the top-level
 comment, as on the real site. A private reply is allowed once per comment (10900 the
@@ -12,6 +13,7 @@ from typing import Any
 
 from sandboxes.facebook import answers
 from sandboxes.facebook.answers import GraphError
+from sandboxes.facebook.messenger import conversation_with, send_message
 from sandboxes.facebook.state import TokenRecord
 from sandboxes.facebook.store import GraphStore, Node
 
@@ -62,8 +64,7 @@ def _private_reply(store: GraphStore, target: Node, params: dict[str, str]) -> d
     if not text:
         raise answers.bad_param("Missing message")
     user = target["from"]
-    conversation = next((c for c in store.children(store.page_id, "conversations")
-                         if c["__user"] == user), None)
+    conversation = conversation_with(store, user)
     now = _now(store)
     if conversation is None:
         conversation = store.add_conversation(f"t_{store.new_id()}", user, now)
@@ -101,6 +102,9 @@ def write(store: GraphStore, method: str, segments: list[str], params: dict[str,
         if edge == "comments":
             _need(record, WRITE_SCOPE)
             return _reply(store, target, params)
+        if edge == "messages" and target["__type"] == "page":
+            _need(record, "pages_messaging")
+            return send_message(store, params)
         if edge == "private_replies":
             _need(record, "pages_messaging")
             return _private_reply(store, target, params)

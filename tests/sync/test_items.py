@@ -143,7 +143,8 @@ def test_polled_records_are_snapshots_taken_when_read():
              from_lead(lead, observed_at=LATER)]
     assert [(i.kind, i.verb, i.parent_id, i.thread_id) for i in items] == [
         ("post", "hide", None, f"{PAGE}_1"), ("reply", "add", "1_1", f"{PAGE}_1"),
-        ("comment", "add", f"{PAGE}_1", f"{PAGE}_1"), ("message", "add", None, "t_9"),
+        ("comment", "add", f"{PAGE}_1", f"{PAGE}_1"),
+        ("message", "add", None, f"messenger:{PAGE}:55"),  # the conversation's key, not t_9
         ("lead_form", "add", None, None)]
     assert all(i.snapshot and i.event_time == LATER and i.occurred_at == WHEN for i in items)
     assert items[0].permalink == "https://fb.example/1"

@@ -198,20 +198,20 @@ def test_the_compliance_hook_refuses_what_the_network_would(
                               external_id=f"urn:li:comment:(urn:li:activity:1,{unique('c')})",
                               kind="comment", direction="inbound", status="new",
                               occurred_at=datetime.now(UTC), assigned_user_id=SALLY)
-    message = make_record(crm, INTERACTIONS, name="DM", network="facebook",
-                          external_id=unique("m_"), kind="message", direction="inbound",
-                          status="new", occurred_at=datetime.now(UTC),
-                          assigned_user_id=SALLY)
+    lead_form = make_record(crm, INTERACTIONS, name="Lead form", network="facebook",
+                            external_id=unique("l"), kind="lead_form", direction="inbound",
+                            status="new", occurred_at=datetime.now(UTC),
+                            assigned_user_id=SALLY)
     too_long = reply(api, sally_headers, on_linkedin, "Ок. " * 400)
-    to_message = reply(api, sally_headers, message, "Hi")
+    to_lead_form = reply(api, sally_headers, lead_form, "Hi")
     workers_with_facebook.run_jobs("crm")
     refused = status_of(api, sally_headers, too_long)
     assert refused["status"] == "failed"
     assert refused["reason"] == ("the reply cannot be sent: LinkedIn takes at most 1250 "
                                  "characters in a reply; this one has 1600")
-    assert "not supported" in status_of(api, sally_headers, to_message)["reason"]
+    assert "not supported" in status_of(api, sally_headers, to_lead_form)["reason"]
     assert len(queue(api.redis, "outbound")) == 0, "nothing to post"
-    blank = post(api, sally_headers, {"type": "reply", "interaction_id": message.id,
+    blank = post(api, sally_headers, {"type": "reply", "interaction_id": lead_form.id,
                                       "text": " \n "})
     assert blank.status_code == 422 and "text" in blank.json()["errors"]["json"]
 
@@ -223,3 +223,6 @@ def test_check_reply_allows_what_the_networks_take() -> None:
     assert check_reply("x" * 8001, "facebook").decision == "blocked"
     assert check_reply("   ", "facebook").reason == "the reply is empty"
     assert check_reply("hi", "myspace").decision == "blocked"
+    assert check_reply("x" * 2000, "facebook", kind="private").allowed  # Messenger
+    assert check_reply("x" * 2001, "facebook", kind="private").reason == (
+        "Facebook takes at most 2000 characters in a message; this one has 2001")

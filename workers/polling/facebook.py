@@ -12,6 +12,8 @@
   still applies only what the window holds.
 * ``messages``: conversations come newest-updated first; the read stops at the first
   one not updated since the window start, and takes the messages written since then.
+  Each message's thread is the conversation's key (the Page and the customer, as
+  webhooks name it: ``connectors.facebook.messenger``), not Graph's conversation id.
 * ``leads``: every form (archived ones too) in one listing, then the leads created since
   the window start of all forms in one batch.
 
@@ -157,7 +159,10 @@ class _PageReader:
             updated = conversation.updated_at
             if window.start is not None and updated is not None and updated < window.start:
                 break  # newest-updated first: every later one is older still
-            items += [from_message(m, owner_id=self.page_id, observed_at=window.observed_at)
+            customer = next((p.external_id for p in conversation.participants
+                             if p.external_id != self.page_id), None)
+            items += [from_message(m, owner_id=self.page_id, observed_at=window.observed_at,
+                                   customer_id=customer)
                       for m in conversation.messages
                       if window.start is None or m.created_at >= window.start]
         return StreamRead(items=items)

@@ -8,10 +8,11 @@ A post is not idempotent: repeated, it appears twice in public. So:
 * before calling the network, an attempt marker is set (``posting:<update id>``). A job
   that finds the marker without a posted id knows an earlier attempt may have posted
   (its answer was lost, or its worker died): on LinkedIn it looks for the reply in the
-  thread (``find_reply``) and posts only when it is not there; Facebook offers no such
-  check here, so the delivery becomes ``unknown`` with a reason and is never repeated
-  blindly. A failure that the connector reports as not carried out (connection refused,
-  throttled) clears the marker and the job is retried.
+  thread (``find_reply``), in Messenger among the conversation's newest messages
+  (``find_sent_message``), and posts only when it is not there; a Facebook comment
+  offers no such check here, so the delivery becomes ``unknown`` with a reason and is
+  never repeated blindly. A failure that the connector reports as not carried out
+  (connection refused, throttled) clears the marker and the job is retried.
 
 Then SuiteCRM learns the outcome: the outbound interaction gets the network's id in
 place of its placeholder and becomes ``closed``; the interaction it answers becomes
@@ -19,17 +20,20 @@ place of its placeholder and becomes ``closed``; the interaction it answers beco
 session still lives, else as the service account (the post is public already; its
 record must not be lost). The update's ``delivery`` tells the app how it stands.
 
-Which account posts: a Facebook post or comment id starts with the Page's id
-(``<page>_<post>``), so the thread names the Page. A LinkedIn URN does not name the
-organization: with one organization connected it is that one, with several the thread's
-post is read to find its author.
+Which account answers, in which thread: ``workers.updates.targets``. A reply to a
+Messenger message is a message, sent with the Send API to the customer as the Page
+(``connectors.facebook.messenger``). A reply to a message stored before conversations
+had keys takes the key on its record before it is sent, so the sync recognises the
+message's echo webhook (``plugin.sync.sent_replies``) instead of recording it twice.
+Messenger lets a Page answer only within 24 hours of the customer's last message:
+outside, Graph refuses, nothing is sent, and the delivery fails with a reason the app
+shows (``WINDOW_CLOSED``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -43,10 +47,9 @@ from connectors.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from connectors.linkedin.urns import organization_urn
+from connectors.facebook.errors import MessagingWindowClosedError
 from connectors.suitecrm import Record, SuiteCRMClient
 from plugin.sync.ids import INTERACTIONS
-from workers import connections
 from workers.rep_sessions import RepSignedOut
 from workers.runtime import Runtime
 from workers.tokens import RefreshBusy, TokenError
@@ -54,32 +57,24 @@ from workers.updates.ids import record_id
 from workers.updates.model import Update, iso, utc_now
 from workers.updates.replies import INBOUND_FIELDS, SENT_STATUS, answered_changes
 from workers.updates.store import PREFIX, UpdateStore
+from workers.updates.targets import DeliveryFailed, Target, target_of
 from workers.updates.timeline import show_to_rep
 
 log = logging.getLogger(__name__)
 
+WINDOW_CLOSED = (
+    "Messenger lets the Page answer only within 24 hours of the customer's last message, "
+    "and that time has passed: the reply was not sent. Reach the customer another way "
+    "(phone, email), or answer when they write again.")
+DELIVERY_FIELDS = (*INBOUND_FIELDS, "author_external_id")
 POSTED = PREFIX + "posted:"
 ATTEMPT = PREFIX + "posting:"
 MARKER_SECONDS = 30 * 24 * 3600
 FINAL_STATES = frozenset({"posted", "failed", "unknown"})
 
 
-class DeliveryFailed(Exception):
-    """The reply cannot be posted; the message is for the rep."""
-
-
 class DeliveryUnknown(Exception):
     """An earlier attempt may have posted the reply and nothing can tell: never repeat."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where the reply goes: the network, the account posting, what it answers."""
-
-    network: str
-    account_id: str
-    answered_id: str
-    thread_id: str
 
 
 def deliver(store: UpdateStore, runtime: Runtime, update: Update, *,
@@ -92,14 +87,16 @@ def deliver(store: UpdateStore, runtime: Runtime, update: Update, *,
     if update.delivery.get("status") in FINAL_STATES or update.status in ("failed", "conflict"):
         return update.delivery
     crm = _bookkeeper(runtime, update.user_id)
+    reply_id = record_id(update.id, INTERACTIONS)
     try:
         inbound = crm.get(INTERACTIONS, str(update.fields["interaction_id"]),
-                          fields=INBOUND_FIELDS)
+                          fields=DELIVERY_FIELDS)
     except (NotFoundError, PermissionDeniedError):
         return _record(store, update, {"status": "failed", "reason": (
             "the conversation is no longer in SuiteCRM (or hidden from you): not posted")})
     try:
-        target = _target(store.redis, runtime, inbound)
+        target = target_of(store.redis, runtime, inbound)
+        _rekey_reply(crm, inbound, reply_id, target)
         network_id = _post_once(store.redis, runtime, update, target)
     except DeliveryFailed as exc:
         return _record(store, update, {"status": "failed", "reason": str(exc)})
@@ -121,7 +118,6 @@ def deliver(store: UpdateStore, runtime: Runtime, update: Update, *,
             "the network could not be reached for a long time; the reply was not posted: "
             "send it again")})
     posted_at = utc_now()
-    reply_id = record_id(update.id, INTERACTIONS)
     _close_the_loop(crm, inbound, reply_id, network_id, posted_at, last_attempt=last_attempt)
     delivery = _record(store, update, {"status": "posted", "external_id": network_id,
                                        "posted_at": iso(posted_at)})
@@ -157,39 +153,17 @@ def _bookkeeper(runtime: Runtime, user_id: str) -> SuiteCRMClient:
         return runtime.suitecrm()
 
 
-def _target(client: redis.Redis, runtime: Runtime, inbound: Record) -> Target:
-    network = str(inbound.get("network") or "")
-    answered = str(inbound.get("external_id") or "")
-    thread = str(inbound.get("thread_external_id") or "") or answered
-    if network == "facebook":
-        page = thread.split("_")[0] if "_" in thread else ""
-        if not page:
-            page = _only_connection(client, network)
-        return Target(network, page, answered, thread)
-    if network == "linkedin":
-        return Target(network, _organization(client, runtime, thread), answered, thread)
-    raise DeliveryFailed(f"replies on {network or 'this network'} are not supported")
-
-
-def _only_connection(client: redis.Redis, network: str) -> str:
-    connected = connections.all_connections(client, network)
-    if len(connected) != 1:
-        raise DeliveryFailed(f"cannot tell which {network} account should answer: "
-                             f"{len(connected)} are connected")
-    return connected[0].account_id
-
-
-def _organization(client: redis.Redis, runtime: Runtime, post_urn: str) -> str:
-    connected = connections.all_connections(client, "linkedin")
-    if len(connected) == 1:
-        return connected[0].account_id
-    if not connected or runtime.linkedin is None:
-        raise DeliveryFailed("no LinkedIn organization is connected to answer from")
-    author = runtime.linkedin(connected[0].account_id).post(post_urn).owner_id
-    for connection in connected:
-        if organization_urn(connection.account_id) == organization_urn(author):
-            return connection.account_id
-    raise DeliveryFailed("the post belongs to a LinkedIn organization that is not connected")
+def _rekey_reply(crm: SuiteCRMClient, inbound: Record, reply_id: str,
+                 target: Target) -> None:
+    """A reply to a message stored before conversation keys takes the key before it is
+    sent, so the sync recognises its echo. Refused or gone: the reply is still sent (a
+    second record of it is better than a customer left without the answer)."""
+    if target.recipient is None or inbound.get("thread_external_id") == target.thread_id:
+        return
+    try:
+        crm.update(INTERACTIONS, reply_id, {"thread_external_id": target.thread_id})
+    except (NotFoundError, PermissionDeniedError, ValidationError) as exc:
+        log.warning("reply %s keeps its old thread: %s", reply_id, exc)
 
 
 def _post_once(client: redis.Redis, runtime: Runtime, update: Update, target: Target) -> str:
@@ -199,7 +173,7 @@ def _post_once(client: redis.Redis, runtime: Runtime, update: Update, target: Ta
     text = str(update.fields["text"])
     if not client.set(ATTEMPT + update.id, "1", nx=True, ex=MARKER_SECONDS):
         found = _earlier_post(runtime, update, target, text)
-        if found is None and target.network != "linkedin":
+        if found is None and not target.checkable:
             raise DeliveryUnknown(
                 "an earlier attempt may have posted this reply on Facebook without "
                 "confirming it; look at the conversation before sending it again")
@@ -221,7 +195,10 @@ def _post(runtime: Runtime, target: Target, text: str) -> str:
     if target.network == "facebook":
         if runtime.facebook is None:
             raise DeliveryFailed("this worker is not connected to Facebook")
-        return runtime.facebook(target.account_id).reply(target.answered_id, text)
+        page = runtime.facebook(target.account_id)
+        if target.recipient is not None:
+            return page.send_message(target.account_id, target.recipient, text).message_id
+        return page.reply(target.answered_id, text)
     if runtime.linkedin is None:
         raise DeliveryFailed("this worker is not connected to LinkedIn")
     comment = runtime.linkedin(target.account_id).reply(
@@ -230,7 +207,11 @@ def _post(runtime: Runtime, target: Target, text: str) -> str:
 
 
 def _earlier_post(runtime: Runtime, update: Update, target: Target, text: str) -> str | None:
-    """The reply an earlier attempt posted, where the network lets us look (LinkedIn)."""
+    """The reply an earlier attempt posted, where the network lets us look (LinkedIn, a
+    Messenger conversation)."""
+    if target.recipient is not None and runtime.facebook is not None:
+        return runtime.facebook(target.account_id).find_sent_message(
+            target.account_id, target.recipient, text, since=update.accepted_at)
     if target.network != "linkedin" or runtime.linkedin is None:
         return None
     found = runtime.linkedin(target.account_id).find_reply(
@@ -247,6 +228,8 @@ def _record(store: UpdateStore, update: Update, delivery: dict[str, Any]) -> dic
 
 
 def _refusal(exc: Exception) -> str:
+    if isinstance(exc, MessagingWindowClosedError):
+        return WINDOW_CLOSED
     if isinstance(exc, TokenError):
         return f"the account that should answer is not connected: {exc}"
     if isinstance(exc, AuthenticationError):

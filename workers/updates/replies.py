@@ -25,6 +25,10 @@ Two steps on two queues, each safe to repeat:
    ``closed_publicly`` when it was ``closed`` (a closed Case's conversation: the
    close-the-loop draft, ``workers.close_loop``, or any reply posted there).
 
+A reply to a Messenger message is a message: checked as a private message (Messenger's
+limits: 2,000 characters, personal data the customer may be sent), recorded with kind
+``message`` in the conversation's thread, sent with the Send API.
+
 The status list of the module has no "queued" or "sent" (``plugin.model``): ``assigned``
 and ``closed`` say the same in its words, and the placeholder id tells a reply that has
 not reached the network from one that has.
@@ -46,10 +50,17 @@ from workers.runtime import current
 from workers.updates.holds import hold, job_redis, managers_of
 from workers.updates.ids import record_id
 from workers.updates.model import Applied, Failed, Outcome, Update
-from workers.updates.reply_policy import Verdict, check_reply, policy_of, signature_of
+from workers.updates.reply_policy import (
+    REPLY_KIND,
+    Verdict,
+    check_reply,
+    policy_of,
+    signature_of,
+)
 from workers.updates.text import fit
 
-REPLYABLE_KINDS = frozenset({"post", "comment", "reply"})
+REPLYABLE_KINDS = frozenset({"post", "comment", "reply"})  # answered by a public comment
+MESSAGE_KIND = "message"  # answered by a Messenger message (``workers.updates.delivery``)
 PENDING_PREFIX = "pending:"
 BLOCKED_PREFIX = "blocked:"
 REJECTED_PREFIX = "rejected:"
@@ -65,6 +76,8 @@ INBOUND_FIELDS = ("network", "external_id", "kind", "thread_external_id", "langu
                   "contact_id", "account_id", "lead_id", "case_id", "status",
                   "first_response_at", "body", "author_name", "permalink")
 _LINKED = ("contact_id", "account_id", "lead_id", "case_id")
+# What a reply is, by what it answers: a post gets a comment, a message a message.
+_OUTBOUND_KINDS = {"post": "comment", MESSAGE_KIND: MESSAGE_KIND}
 
 
 def apply_reply(update: Update, crm: SuiteCRMClient,
@@ -74,7 +87,7 @@ def apply_reply(update: Update, crm: SuiteCRMClient,
     inbound = crm.get(INTERACTIONS, str(update.fields["interaction_id"]),
                       fields=INBOUND_FIELDS)
     kind = str(inbound.get("kind") or "")
-    if kind not in REPLYABLE_KINDS:
+    if kind not in REPLYABLE_KINDS and kind != MESSAGE_KIND:
         return Failed(f"replying to a {kind.replace('_', ' ') or 'record'} is not "
                       "supported here: answer it on the network itself")
     if not inbound.get("external_id") or str(inbound.get("external_id")).startswith(
@@ -90,7 +103,8 @@ def apply_reply(update: Update, crm: SuiteCRMClient,
     names = signature_of(str(author.attributes.get("first_name") or ""),
                          str(author.attributes.get("last_name") or "")) if author else None
     verdict = check_reply(str(update.fields["text"]), str(inbound.get("network") or ""),
-                          policy=policy, signature_values=names)
+                          policy=policy, signature_values=names,
+                          kind="private" if kind == MESSAGE_KIND else REPLY_KIND)
     new_id = record_id(update.id, INTERACTIONS)
     create_once(crm, INTERACTIONS, outbound_attributes(update, inbound, verdict), new_id)
     if verdict.decision == "blocked":
@@ -115,7 +129,7 @@ def outbound_attributes(update: Update, inbound: Record,
     values: dict[str, Any] = {
         "name": fit(text, SUBJECT_LIMIT), "network": inbound.get("network"),
         "external_id": (BLOCKED_PREFIX if blocked else PENDING_PREFIX) + update.id,
-        "kind": "comment" if kind == "post" else "reply", "direction": "outbound",
+        "kind": _OUTBOUND_KINDS.get(kind, "reply"), "direction": "outbound",
         "parent_external_id": answered,
         "thread_external_id": inbound.get("thread_external_id") or answered,
         "body": text, "occurred_at": update.client_time or update.accepted_at,

@@ -11,7 +11,8 @@ policy's. A worker gets the policy from its runtime (``REPLY_POLICY_OPTION``, a
 :class:`SitePolicy` that ``socialcrm worker`` always installs: the site's file, or the
 shipped one); the API keeps one per app. Without a policy (a runtime built by hand, as
 some tests do) only what the networks themselves enforce is checked: an empty reply and
-one over the network's comment limit (Facebook 8,000, LinkedIn 1,250 characters).
+one over the network's comment limit (Facebook 8,000, LinkedIn 1,250 characters) or,
+for a private message, Messenger's (2,000).
 
 Verdict words are those of SuiteCRM's ``scrm_policy_verdict_list`` (``allowed``,
 ``needs_approval``, ``blocked``), for the verdict and for each reason, so the API, the
@@ -47,6 +48,8 @@ REPLY_KIND: Kind = "public"
 
 # The longest comment each network accepts, in characters (Unicode code points).
 MAX_REPLY_CHARS: Mapping[str, int] = {"facebook": 8000, "linkedin": 1250}
+# The longest private message: Messenger's Send API text (LinkedIn has none here).
+MAX_MESSAGE_CHARS: Mapping[str, int] = {"facebook": 2000}
 NETWORK_NAMES: Mapping[str, str] = {"facebook": "Facebook", "linkedin": "LinkedIn"}
 _WORDS: Mapping[PolicyDecision, Decision] = {
     PolicyDecision.ALLOW: "allowed", PolicyDecision.NEEDS_APPROVAL: "needs_approval",
@@ -92,7 +95,7 @@ def check_reply(text: str, network: str, language: str | None = None, *,
     agent's names for the signature's placeholders (:func:`rep_signature`); without them
     any name signs."""
     if policy is None:
-        return _network_limits(text, network)
+        return _network_limits(text, network, kind)
     try:
         verdict = evaluate(text, network=network, kind=kind, policy=policy,
                            language=language, signature_values=signature_values)
@@ -109,15 +112,17 @@ def reason_json(reason: Reason) -> dict[str, Any]:
     return {**reason.to_dict(), "decision": _WORDS[reason.decision]}
 
 
-def _network_limits(text: str, network: str) -> Verdict:
+def _network_limits(text: str, network: str, kind: Kind = REPLY_KIND) -> Verdict:
     if not text.strip():
         return Verdict("blocked", "the reply is empty")
-    limit = MAX_REPLY_CHARS.get(network)
+    limits = MAX_REPLY_CHARS if kind == REPLY_KIND else MAX_MESSAGE_CHARS
+    limit = limits.get(network)
     if limit is None:
         return _unsupported(network)
     if len(text) > limit:
+        what = "a reply" if kind == REPLY_KIND else "a message"
         return Verdict("blocked", f"{NETWORK_NAMES[network]} takes at most {limit} "
-                                  f"characters in a reply; this one has {len(text)}")
+                                  f"characters in {what}; this one has {len(text)}")
     return Verdict("allowed")
 
 
