@@ -40,7 +40,7 @@ def login(credentials: dict[str, str]) -> IssuedTokens:
     throttle = LoginThrottle(api_redis())
     address = request.remote_addr or "unknown"
     user_name = credentials["username"]
-    wait = throttle.wait_seconds(user_name, address)
+    wait = throttle.reserve(user_name, address)  # counted now: a burst cannot overtake
     if wait:
         raise ApiError(429, f"too many failed logins: try again in {wait} s",
                        headers={"Retry-After": str(wait)})
@@ -51,12 +51,12 @@ def login(credentials: dict[str, str]) -> IssuedTokens:
                                    credentials["password"], timeout=config.http_timeout)
         user = crm.current_user()
     except AuthenticationError:
-        throttle.failed(user_name, address)
         raise ApiError(401, "wrong user name or password", headers=CHALLENGE) from None
     except ConnectorError as exc:
+        throttle.release(user_name, address)
         raise ApiError(503, f"SuiteCRM cannot log you in right now ({exc.service}): try "
                             "again later") from None
-    throttle.succeeded(user_name)
+    throttle.succeeded(user_name, address)
     token = crm.token
     assert token is not None  # a password login always holds its token
     return sessions.start(token, user_id=user.id, user_name=user.user_name or user_name,
