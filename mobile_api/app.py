@@ -24,6 +24,7 @@ from mobile_api.config import ApiConfig
 from mobile_api.feed.compression import init_compression
 from mobile_api.state import ApiState, install
 from mobile_api.webhooks import facebook, linkedin, suitecrm
+from workers.redis_connect import connect
 from workers.rep_sessions import SessionStore
 from workers.tokens import TokenCipher
 
@@ -34,7 +35,7 @@ def create_app(config: ApiConfig) -> Flask:
     """A ready WSGI app for ``config``."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes + 1  # see read_body
-    client = redis.Redis.from_url(config.redis_url)
+    client = connect(config.redis_url)
     install(app, ApiState(config, client, _sessions(config, client)))
     for blueprint in (
         facebook.blueprint,

@@ -28,9 +28,11 @@ from workers.jobs.advocates import POLICY_OPTION as ADVOCATE_POLICY_OPTION
 from workers.jobs.checks import GRAPH_VERSION_OPTION, LINKEDIN_VERSION_OPTION
 from workers.jobs.ingest import STEPS_OPTION
 from workers.lead_source import fetch_submission
+from workers.redis_connect import connect
 from workers.rep_sessions import RepSignedOut, SessionStore
 from workers.rotation import RedisRotation
 from workers.runtime import Runtime, cached
+from workers.throttle import share_graph_usage
 from workers.tokens import TokenCipher, TokenStore
 from workers.updates.reply_policy import REPLY_POLICY_OPTION, SitePolicy, policy_problems
 
@@ -89,12 +91,18 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
     redis_url = redis_url_of(settings)
     if not settings.secret_key:
         raise SetupError("SOCIALCRM_SECRET_KEY is not set: tokens are encrypted with it")
-    tokens = cached(lambda: token_store(settings, redis.Redis.from_url(redis_url)))
+    tokens = cached(lambda: token_store(settings, connect(redis_url)))
     oauth = cached(lambda: linkedin_oauth(settings, linkedin_oauth_url))
 
+    usage_redis = cached(lambda: connect(redis_url))
+
     def facebook(page_id: str) -> FacebookClient:
+        """A Page's Graph client that obeys the throttle every job on the Page shares
+        (``workers.throttle.RedisSharedUsage``): lead reads, replies and polls alike."""
         token = tokens().load("facebook", page_id)
-        return clients.facebook(settings, access_token=token.access_token)
+        client = clients.facebook(settings, access_token=token.access_token)
+        share_graph_usage(usage_redis(), client, page_id)
+        return client
 
     def linkedin(organization: str) -> LinkedInClient:
         refresher = oauth()
@@ -108,7 +116,7 @@ def build_runtime(settings: Settings, *, linkedin_oauth_url: str | None = None) 
         redis_url=redis_url,
         suitecrm=cached(lambda: clients.suitecrm_service(settings)),
         facebook=facebook, linkedin=linkedin, tokens=tokens,
-        sessions=cached(lambda: rep_sessions(settings, redis.Redis.from_url(redis_url))),
+        sessions=cached(lambda: rep_sessions(settings, connect(redis_url))),
         options={GRAPH_VERSION_OPTION: settings.facebook_graph_version,
                  LINKEDIN_VERSION_OPTION: settings.linkedin_version,
                  STEPS_OPTION: steps, ADVOCATE_POLICY_OPTION: steps.rules.advocates,
@@ -136,7 +144,7 @@ def sync_steps(settings: Settings, redis_url: str) -> SyncSteps:
     except RulesError as exc:
         raise SetupError(f"SOCIALCRM_RULES_FILE: {exc}") from None
     return SyncSteps(rules=rules, scorer=LazyScorer(rules.scorer),
-                     rotation=RedisRotation(redis.Redis.from_url(redis_url)),
+                     rotation=RedisRotation(connect(redis_url)),
                      lead_source=fetch_submission)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from socialcrm import options as opt
 from socialcrm.options import MIN_SECRET_KEY_LENGTH, Option, SettingsError
+from workers.redis_connect import check_redis_url
 
 __all__ = ["MIN_SECRET_KEY_LENGTH", "OPTIONS", "REQUIRED_WHEN_CONNECTED", "Option", "Settings",
            "SettingsError", "secrets_in_env"]
@@ -42,10 +43,10 @@ REQUIRED_WHEN_CONNECTED = (
 class Settings:
     """Validated configuration. ``repr`` hides secrets and URL passwords: safe to log."""
 
-    redis_url: str | None = opt.url_setting(
-        "REDIS_URL", ("redis", "rediss", "unix"),
+    redis_url: str | None = opt.setting(
+        "REDIS_URL", check_redis_url,
         "Redis server for queues, feed and cursors. Unset: an embedded Redis server is "
-        "started with AOF persistence in the data directory.")
+        "started with AOF persistence in the data directory.", url=True)
     suitecrm_url: str | None = opt.url_setting(
         "SUITECRM_URL", ("http", "https"),
         "Base URL of SuiteCRM (the folder that holds `Api/`), without credentials in it. "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ import redis
 from connectors.redaction import mask_url
 from socialcrm import clients
 from socialcrm.settings import Settings
+from workers.redis_connect import connect
 from workers.redis_server import EmbeddedRedis
 
 if TYPE_CHECKING:
@@ -88,6 +90,10 @@ def start_system(settings: Settings) -> RunningSystem:
             endpoints.append(Endpoint("Redis", redis_url, "external"))
         else:
             data = settings.data_dir / "redis"
+            if "suitecrm" in needed:
+                # The SuiteCRM sandbox starts afresh on every run: Redis' positions in its
+                # change outbox, poll watermarks and feeds would describe the last one.
+                shutil.rmtree(data, ignore_errors=True)
             redis_url = stack.enter_context(EmbeddedRedis(data, persistent=True)).url
             endpoints.append(Endpoint("Redis", redis_url, f"embedded, AOF in {data}"))
         _check_redis(redis_url)
@@ -128,7 +134,7 @@ def sandboxes_needed(settings: Settings) -> tuple[str, ...]:
 
 
 def _check_redis(url: str) -> None:
-    client = redis.Redis.from_url(url, socket_timeout=5)
+    client = connect(url, socket_timeout=5)
     try:
         client.ping()
     except redis.RedisError as exc:

@@ -33,6 +33,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,7 +50,7 @@ from rq.worker import BaseWorker
 
 from workers.jobs.updates import apply_job_id, enqueue_apply
 from workers.queues import PURPOSES, Purpose, queue_name
-from workers.updates.runner import LOCK
+from workers.updates.runner import LOCK, LOCK_SECONDS
 from workers.updates.store import PREFIX, UpdateStore
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 FUNCTION = "workers.recovery.recover_job"
 APPLY_JOB_PREFIX = apply_job_id("")
 PENDING_PATTERN = PREFIX + "pending:*"
+CLOCK_SLACK_SECONDS = 0.5  # the worker hosts' clocks may differ a little
 LIVE_STATES = frozenset({JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED,
                          JobStatus.DEFERRED})
 # Delete the lock only if it is still the acquisition seen before looking at the workers.
@@ -160,6 +162,8 @@ def _requeue_abandoned(connection: redis.Redis, name: str, running: set[str]) ->
             continue
         if job.get_status() != JobStatus.STARTED:
             continue  # a leftover entry of a job that ended
+        if any(other.startswith(f"{job_id}:") for other in running):
+            continue  # already taken up again by a live worker (queued anew meanwhile)
         queue.enqueue_job(job, at_front=True)
         requeued.append(job_id)
     return requeued
@@ -179,44 +183,61 @@ def _forget_execution(connection: redis.Redis, registry: StartedJobRegistry, job
         pipe.execute()
 
 
-def _rep_locks(connection: redis.Redis) -> dict[str, bytes]:
-    """Each held rep lock's user id and token (which acquisition holds it)."""
-    locks: dict[str, bytes] = {}
+def _rep_locks(connection: redis.Redis) -> dict[str, tuple[bytes, float]]:
+    """Each held rep lock's user id, token (which acquisition holds it) and when it was
+    taken (epoch seconds, from its TTL: the runner takes it for ``LOCK_SECONDS``)."""
+    locks: dict[str, tuple[bytes, float]] = {}
     for key in connection.scan_iter(match=LOCK + "*", count=500):
-        token = cast("bytes | None", connection.get(key))
-        if token is not None:
-            locks[_text(key).removeprefix(LOCK)] = token
+        with connection.pipeline(transaction=False) as pipe:
+            pipe.get(key)
+            pipe.pttl(key)
+            token, ttl_ms = pipe.execute()
+        if token is not None and int(ttl_ms) > 0:
+            taken_at = time.time() - (LOCK_SECONDS * 1000 - int(ttl_ms)) / 1000
+            locks[_text(key).removeprefix(LOCK)] = (token, taken_at)
     return locks
 
 
-def _release_stale_locks(connection: redis.Redis, locks: dict[str, bytes],
+def _release_stale_locks(connection: redis.Redis, locks: dict[str, tuple[bytes, float]],
                          running: set[str]) -> list[str]:
     """Release each lock of a rep that no live worker is applying.
 
     Sound without a lock of its own: a live holder runs one of the rep's apply jobs for
-    as long as it holds the lock, so it shows in ``running`` (read after the token). A
-    holder that finished meanwhile released the lock, and a new acquisition has another
-    token: the compare-and-delete leaves both alone."""
-    busy = _reps_being_applied(connection, running)
+    as long as it holds the lock, so it shows in ``running`` (read after the token), and
+    it started that run before it took the lock. A run of the rep that started after the
+    lock was taken is waiting for it, not holding it (after a Redis failover every worker
+    rejoins at once, and one may take the rep's next job before another's recovery pass
+    finds the lock the dead run held). A holder that finished meanwhile released the
+    lock, and a new acquisition has another token: the compare-and-delete leaves both
+    alone."""
+    started = _reps_being_applied(connection, running)
     release = connection.register_script(_RELEASE_IF_SAME)
     released = []
-    for user_id, token in locks.items():
-        if user_id in busy:
+    for user_id, (token, taken_at) in locks.items():
+        if user_id in started and started[user_id] <= taken_at + CLOCK_SLACK_SECONDS:
             continue
         if release(keys=[LOCK + user_id], args=[token]):
             released.append(user_id)
     return released
 
 
-def _reps_being_applied(connection: redis.Redis, running: Iterable[str]) -> set[str]:
+def _reps_being_applied(connection: redis.Redis, running: Iterable[str]) -> dict[str, float]:
+    """The reps whose queue a live worker's run is applying, each with the earliest
+    start of those runs (epoch seconds; 0 when the run's record is gone: assume early)."""
     store = UpdateStore(connection)
-    reps = set()
+    reps: dict[str, float] = {}
     for composite in running:
-        job_id = composite.split(":", 1)[0]
-        if job_id.startswith(APPLY_JOB_PREFIX):
-            update = store.get(job_id.removeprefix(APPLY_JOB_PREFIX))
-            if update is not None:
-                reps.add(update.user_id)
+        job_id, _, execution_id = composite.partition(":")
+        if not job_id.startswith(APPLY_JOB_PREFIX):
+            continue
+        update = store.get(job_id.removeprefix(APPLY_JOB_PREFIX))
+        if update is None:
+            continue
+        try:
+            began = Execution.fetch(execution_id, job_id, connection).created_at.timestamp()
+        except (ValueError, KeyError, TypeError):
+            began = 0.0
+        reps[update.user_id] = min(began, reps.get(update.user_id, began))
     return reps
 
 

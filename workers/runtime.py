@@ -20,6 +20,7 @@ import redis
 from connectors.facebook import FacebookClient
 from connectors.linkedin import LinkedInClient
 from connectors.suitecrm import SuiteCRMClient
+from workers.redis_connect import connect
 
 if TYPE_CHECKING:
     from workers.rep_sessions import SessionStore
@@ -65,7 +66,7 @@ class Runtime:
 
     def redis(self) -> redis.Redis:
         """A client on the process's Redis (connection pools are per client)."""
-        return redis.Redis.from_url(self.redis_url)
+        return connect(self.redis_url)
 
 
 _lock = threading.Lock()

@@ -15,6 +15,8 @@ time of the scheduler's host).
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -39,6 +41,7 @@ from workers.jobs.sla import FUNCTION as SLA_WATCH
 from workers.jobs.waves import FUNCTION as WAVE_CHECK
 from workers.queues import DEFAULT_POLICY, Purpose, queue_name
 from workers.recovery import FUNCTION as RECOVER
+from workers.worker import FIRST_WAIT_SECONDS, MAX_WAIT_SECONDS, REDIS_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +159,32 @@ def build_scheduler(connection: redis.Redis, entries: Iterable[Periodic] = SCHED
             result_ttl=DEFAULT_POLICY.result_ttl_seconds,
             failure_ttl=DEFAULT_POLICY.failure_ttl_seconds)
     return scheduler
+
+
+def run_scheduler(connection: redis.Redis, entries: Iterable[Periodic] = SCHEDULE) -> None:
+    """Run the scheduler until it is stopped, riding out Redis outages and failovers.
+
+    Why: RQ's scheduler raises when Redis goes away, and ``socialcrm run``'s supervisor
+    stops every process when one exits; so, like the workers (``workers.worker``), the
+    scheduler logs one line, waits with a capped, jittered back-off and starts again with
+    a fresh lease (the leader lease of the old one expires by itself)."""
+    chosen = list(entries)
+    wait = FIRST_WAIT_SECONDS
+    began: float | None = None
+    while True:
+        try:
+            scheduler = build_scheduler(connection, chosen)
+            if began is not None:
+                log.warning("scheduler: Redis answers again after %.1f s",
+                            time.monotonic() - began)
+                began, wait = None, FIRST_WAIT_SECONDS
+            scheduler.run()
+            return  # stopped (SIGINT/SIGTERM)
+        except REDIS_DOWN as error:
+            if began is None:
+                began = time.monotonic()
+                log.warning("scheduler: Redis unreachable (%s); retrying for as long as it "
+                            "takes, at most every %g s", error, MAX_WAIT_SECONDS)
+            connection.connection_pool.disconnect()  # none may stay on a demoted primary
+            time.sleep(random.uniform(wait / 2, wait))
+            wait = min(wait * 2, MAX_WAIT_SECONDS)

@@ -26,6 +26,7 @@ from mobile_api.state import api_config, api_redis
 from workers import deliveries, queues
 from workers.deliveries import Delivery, Source
 from workers.jobs.intake import FUNCTION
+from workers.redis_connect import confirm_replicated
 
 
 def config() -> ApiConfig:
@@ -70,5 +71,8 @@ def accept(source: Source, body: bytes, headers: Mapping[str, str], *, key: str 
     queued = False
     if created or not deliveries.is_processed(client, delivery_id):
         queued = queues.enqueue(client, "webhooks", FUNCTION, delivery_id, job_id=delivery_id)
+    # Answered 200, the network never sends it again: it must survive a failover
+    # (Sentinel: one replica holds it, else 503 and the network retries).
+    confirm_replicated(client, deliveries.key_of(delivery_id))
     status = "accepted" if created else "duplicate"
     return jsonify(status=status, delivery_id=delivery_id, queued=queued), 200

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import check_site_files, command_settings
 from socialcrm.settings import OPTIONS, REQUIRED_WHEN_CONNECTED, SettingsError
 
 
@@ -46,7 +46,9 @@ def show_command() -> None:
 
 @config_group.command("check")
 def check_command() -> None:
-    """Validate every setting, and that connected mode has what it needs; exit 0 if so."""
+    """Validate every setting, that connected mode has what it needs, and that the rules
+    and policy files parse; exit 0 if so."""
     settings = command_settings()
+    check_site_files(settings)
     mode = "demo" if settings.demo_mode else "connected"
     click.echo(f"settings OK ({mode} mode)")

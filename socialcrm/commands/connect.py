@@ -21,7 +21,7 @@ from connectors.facebook import FacebookClient
 from connectors.linkedin.urns import organization_urn
 from connectors.redaction import remember_secret
 from socialcrm import clients
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import OneLineChoice, command_settings, http_url, redis_errors
 from socialcrm.runtime_setup import (
     SetupError,
     default_oauth_url,
@@ -31,7 +31,7 @@ from socialcrm.runtime_setup import (
     token_store,
 )
 from socialcrm.settings import Settings
-from workers import connections
+from workers import connections, redis_connect
 from workers.connections import Connection, Network
 from workers.network_access import Access, AccessRefused, facebook_access, linkedin_access
 from workers.tokens import NetworkToken, TokenCipher, TokenError, TokenStore
@@ -48,7 +48,7 @@ OAUTH_URL_HELP = ("LinkedIn's OAuth host, for token introspection and refresh (d
 def settings_and_store() -> tuple[Settings, redis.Redis, TokenStore]:
     settings = resolved(command_settings(only=USES, require_companions=False))
     try:
-        client = redis.Redis.from_url(redis_url_of(settings))
+        client = redis_connect.connect(redis_url_of(settings))
         return settings, client, token_store(settings, client)
     except SetupError as exc:
         raise click.ClickException(str(exc)) from None
@@ -112,6 +112,7 @@ def connect_group() -> None:
 @click.option("--by", "by", help="Who connects it (default: user@host).")
 @click.option("--subscribe/--no-subscribe", default=True, show_default=True,
               help="Subscribe the app to the Page's webhooks (feed, messages, leadgen).")
+@redis_errors
 def facebook_command(page_id: str, token: str | None, name: str | None, by: str | None,
                      subscribe: bool) -> None:
     """Check a token against Graph for the Page, then store it encrypted."""
@@ -145,7 +146,8 @@ def facebook_command(page_id: str, token: str | None, name: str | None, by: str 
               "refresh (on standard input: the second line).")
 @click.option("--name", help="A label for the organization.")
 @click.option("--by", "by", help="Who connects it (default: user@host).")
-@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP, callback=http_url)
+@redis_errors
 def linkedin_command(organization: str, token: str | None, refresh_token: str | None,
                      name: str | None, by: str | None, linkedin_oauth_url: str | None) -> None:
     """Check a token administers the organization, then store it encrypted."""
@@ -172,6 +174,7 @@ def linkedin_command(organization: str, token: str | None, refresh_token: str | 
 
 
 @connect_group.command("list")
+@redis_errors
 def list_command() -> None:
     """Every connection with its token's expiry (tokens themselves are never shown)."""
     _, client, store = settings_and_store()
@@ -199,6 +202,7 @@ def describe_token(store: TokenStore, connection: Connection) -> str:
 
 
 @connect_group.command("rotate-key")
+@redis_errors
 def rotate_key_command() -> None:
     """Re-encrypt every stored token under the current SOCIALCRM_SECRET_KEY.
 
@@ -216,8 +220,9 @@ def rotate_key_command() -> None:
 
 
 @click.command("disconnect")
-@click.argument("network", type=click.Choice(["facebook", "linkedin"]))
+@click.argument("network", type=OneLineChoice(["facebook", "linkedin"]))
 @click.argument("account")
+@redis_errors
 def disconnect_command(network: str, account: str) -> None:
     """Forget a Page (by id) or an organization (by URN) and delete its token."""
     _, client, store = settings_and_store()

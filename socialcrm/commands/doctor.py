@@ -21,6 +21,7 @@ from connectors.errors import ConnectorError
 from plugin.model import MODULES
 from socialcrm import clients
 from socialcrm.commands.connect import OAUTH_URL_HELP
+from socialcrm.commands.context import http_url, site_file_problem
 from socialcrm.logs import Redactor
 from socialcrm.runtime_setup import SetupError, build_runtime, default_oauth_url, resolved
 from socialcrm.settings import OPTIONS, Settings, SettingsError
@@ -28,6 +29,7 @@ from workers import alerts, health
 from workers.alerts import Finding
 from workers.jobs.checks import TOKEN_ALERT_DAYS, VERSION_ALERT_DAYS, token_findings
 from workers.queues import QUEUE_PREFIX
+from workers.redis_connect import connect
 
 PLUGIN_MODULES = tuple(module.name for module in MODULES)
 
@@ -55,6 +57,10 @@ def settings_findings() -> tuple[list[Finding], Settings | None]:
     mode = "demo (sandboxes stand in for SuiteCRM and the networks)" if settings.demo_mode \
         else "connected"
     found.append(Finding("OK", "mode", mode))
+    problem = site_file_problem(settings)  # a worker would stop on it at start-up
+    if problem is not None:
+        found.append(Finding("FAIL", problem[0], problem[1], f"fix {problem[0]}"))
+        return found, None
     return found, resolved(settings)
 
 
@@ -63,7 +69,7 @@ def redis_findings(settings: Settings) -> tuple[list[Finding], redis.Redis | Non
         return [Finding("WARN", "Redis", "REDIS_URL is not set: `socialcrm run` starts an "
                         "embedded one this command cannot see; queues, tokens and alerts "
                         "are not checked", "set REDIS_URL to the URL `socialcrm run` prints")], None
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    client = connect(settings.redis_url, socket_timeout=5)
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -146,7 +152,7 @@ def print_section(title: str, findings: Iterable[Finding], redactor: Redactor
 @click.command("doctor")
 @click.option("--alert-days", type=click.IntRange(1, 365), default=TOKEN_ALERT_DAYS,
               show_default=True, help="Warn about tokens expiring within this many days.")
-@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP, callback=http_url)
 @click.pass_context
 def doctor_command(ctx: click.Context, alert_days: int, linkedin_oauth_url: str | None) -> None:
     """Check settings, Redis, SuiteCRM and the plugin, tokens, API versions, webhooks."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import click
-import redis
 from redis.exceptions import RedisError
 
 from connectors.errors import ConnectorError
@@ -14,6 +13,7 @@ from connectors.suitecrm import Filter, SuiteCRMClient
 from socialcrm import clients
 from socialcrm.commands.context import command_settings
 from workers.feed_rebuild import DEFAULT_SINCE_DAYS, RebuildError, default_since, rebuild
+from workers.redis_connect import connect
 
 # What this command reads: Redis, SuiteCRM and its connected-mode companions, and demo
 # mode's defaults. A bad Facebook or LinkedIn setting does not stop it.
@@ -75,7 +75,7 @@ def rebuild_command(since: str | None, user_id: str | None) -> None:
     crm = clients.suitecrm_service(settings, url)
     if user_id is not None:
         _check_user(crm, url, user_id)
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=30)
+    client = connect(settings.redis_url, socket_timeout=30)
     scope = f"{user_id}'s timeline" if user_id else "every timeline"
     click.echo(f"Rebuilding {scope} from SuiteCRM at {url}, records modified since "
                f"{start:%Y-%m-%d %H:%M} UTC")

@@ -11,9 +11,9 @@ from datetime import datetime
 import click
 import redis
 
-from socialcrm.commands.context import command_settings, redactor_of
+from socialcrm.commands.context import command_settings, redactor_of, redis_errors
 from socialcrm.runtime_setup import SetupError, redis_url_of
-from workers import jobs_admin
+from workers import jobs_admin, redis_connect
 from workers.jobs_admin import JobAdminError, JobView
 from workers.queues import PURPOSES, Purpose
 from workers.worker import purposes_in_order
@@ -26,7 +26,7 @@ QUEUE_OPTION = click.option("--queue", "-q", "queues", multiple=True,
 def connect() -> redis.Redis:
     settings = command_settings(only=USES)
     try:
-        return redis.Redis.from_url(redis_url_of(settings))
+        return redis_connect.connect(redis_url_of(settings))
     except SetupError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -62,6 +62,7 @@ def jobs_group() -> None:
 @QUEUE_OPTION
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="Jobs shown per queue.")
+@redis_errors
 def list_command(queues: tuple[str, ...], limit: int) -> None:
     """Counts per queue, then the jobs waiting or running."""
     connection = connect()
@@ -78,6 +79,7 @@ def list_command(queues: tuple[str, ...], limit: int) -> None:
 @QUEUE_OPTION
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="Show each failure's traceback.")
+@redis_errors
 def failed_command(queues: tuple[str, ...], limit: int, verbose: bool) -> None:
     """Failed jobs with why they failed (the exception's last line)."""
     found = jobs_admin.failed(connect(), chosen(queues), limit=limit)
@@ -91,6 +93,7 @@ def failed_command(queues: tuple[str, ...], limit: int, verbose: bool) -> None:
 @click.argument("job_id", required=False)
 @click.option("--all", "everything", is_flag=True, help="Requeue every failed job.")
 @QUEUE_OPTION
+@redis_errors
 def requeue_command(job_id: str | None, everything: bool, queues: tuple[str, ...]) -> None:
     """Put a failed job (or --all of them) back on its queue."""
     if bool(job_id) == everything:
@@ -109,6 +112,7 @@ def requeue_command(job_id: str | None, everything: bool, queues: tuple[str, ...
 @jobs_group.command("purge")
 @QUEUE_OPTION
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@redis_errors
 def purge_command(queues: tuple[str, ...], yes: bool) -> None:
     """Delete the failed jobs (of the given queues)."""
     connection = connect()

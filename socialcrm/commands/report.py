@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import redis
 from redis.exceptions import RedisError
 
 from connectors.errors import ConnectorError
@@ -21,6 +20,7 @@ from plugin.metrics import KNOWN_NETWORKS, PeriodError, zone_named
 from socialcrm import clients
 from socialcrm.commands.context import command_settings
 from workers.metrics import MetricsQuery, metrics
+from workers.redis_connect import connect
 
 # What this command reads: SuiteCRM's service account, Redis for the goals, and demo
 # mode's defaults. A bad Facebook or LinkedIn setting does not stop it.
@@ -68,7 +68,7 @@ def report_command(period: str, out: Path, csv_out: Path | None, time_zone: str,
         settings = with_demo_defaults(settings)
     url = settings.suitecrm_base_url
     crm = clients.suitecrm_service(settings, url)
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=30) \
+    client = connect(settings.redis_url, socket_timeout=30) \
         if settings.redis_url else None
     try:
         summary = metrics(client, crm, query, now=now)

@@ -6,7 +6,7 @@ import click
 from redis.exceptions import RedisError
 
 from connectors.errors import ConnectorError
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import check_site_files, command_settings, one_line
 from workers.redis_server import RedisServerError
 
 DEMO_REP = ("sally", "sally-Passw0rd")
@@ -39,10 +39,17 @@ def run_command() -> None:
     from socialcrm.supervisor import supervise, wait_for_api
 
     settings = command_settings()
+    check_site_files(settings)  # before anything starts: each worker would stop on them
+    if settings.demo_mode or not settings.redis_url:
+        try:  # the embedded Redis' AOF and the demo's generated key live there
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.ClickException(f"SOCIALCRM_DATA_DIR: cannot use {settings.data_dir}: "
+                                       f"{exc.strerror or exc}") from None
     try:
         system = start_system(settings)
     except (StartupError, ConnectorError, RedisError, RedisServerError, OSError) as exc:
-        raise click.ClickException(f"start-up failed: {exc}") from None
+        raise click.ClickException(one_line(f"start-up failed: {exc}")) from None
     with system:
         resolved = system.resolved
         mode = "demo" if system.settings.demo_mode else "connected"

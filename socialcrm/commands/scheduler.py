@@ -8,11 +8,11 @@ workers, so the scheduler needs nothing but Redis.
 from __future__ import annotations
 
 import click
-import redis
 
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import command_settings, redis_errors
 from socialcrm.runtime_setup import SetupError, redis_url_of
-from workers.schedule import SCHEDULE, Periodic, adjusted, build_scheduler
+from workers.redis_connect import connect
+from workers.schedule import SCHEDULE, Periodic, adjusted, run_scheduler
 
 USES = ("REDIS_URL", "SOCIALCRM_LOG_LEVEL")
 
@@ -41,6 +41,7 @@ def describe(entry: Periodic) -> str:
 @click.option("--alert-days", type=click.IntRange(1, 365),
               help="Days ahead the token and API-version checks warn.")
 @click.option("--list", "list_only", is_flag=True, help="Print the schedule and exit.")
+@redis_errors
 def scheduler_command(every: tuple[str, ...], alert_days: int | None, list_only: bool) -> None:
     """Enqueue periodic jobs (token expiry, API versions...) on RQ's cron scheduler."""
     try:
@@ -53,7 +54,7 @@ def scheduler_command(every: tuple[str, ...], alert_days: int | None, list_only:
         return
     settings = command_settings(only=USES)
     try:
-        connection = redis.Redis.from_url(redis_url_of(settings))
+        connection = connect(redis_url_of(settings))
     except SetupError as exc:
         raise click.ClickException(str(exc)) from None
-    build_scheduler(connection, entries).run()
+    run_scheduler(connection, entries)

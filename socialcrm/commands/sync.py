@@ -18,7 +18,13 @@ import click
 
 from connectors.errors import ConnectorError
 from socialcrm.commands.connect import OAUTH_URL_HELP
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import (
+    OneLineChoice,
+    command_settings,
+    http_url,
+    one_line,
+    redis_errors,
+)
 from socialcrm.runtime_setup import SetupError, build_runtime, default_oauth_url, resolved
 from workers import connections
 from workers.jobs.ingest import STEPS_OPTION
@@ -66,14 +72,15 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
 
 
 @click.command("sync")
-@click.argument("network", type=click.Choice(NETWORKS))
+@click.argument("network", type=OneLineChoice(NETWORKS))
 @click.option("--since", metavar="DATE",
               help="Read from this date (YYYY-MM-DD, or ISO 8601 with a time; UTC) instead "
                    "of the watermarks.")
 @click.option("--account", "accounts", multiple=True, metavar="ID",
               help="Page id or organization URN to sync (repeatable; default: every "
                    "connected one).")
-@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP, callback=http_url)
+@redis_errors
 def sync_command(network: str, since: str | None, accounts: tuple[str, ...],
                  linkedin_oauth_url: str | None) -> None:
     """Sync Facebook Pages or LinkedIn organizations into SuiteCRM now."""
@@ -89,7 +96,7 @@ def sync_command(network: str, since: str | None, accounts: tuple[str, ...],
         runtime = build_runtime(
             settings, linkedin_oauth_url=linkedin_oauth_url or default_oauth_url(settings))
     except SetupError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     chosen = list(accounts) or [c.account_id for c in
                                 connections.all_connections(runtime.redis(), network)]
     if not chosen:

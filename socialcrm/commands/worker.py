@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from socialcrm.commands.connect import OAUTH_URL_HELP
-from socialcrm.commands.context import command_settings
+from socialcrm.commands.context import command_settings, http_url, one_line
 from socialcrm.runtime_setup import SetupError, build_runtime, default_oauth_url, resolved
 from workers.worker import DEFAULT_ORDER, purposes_in_order, run_workers
 
@@ -26,7 +26,7 @@ def split_names(values: tuple[str, ...]) -> list[str]:
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 @click.option("--processes", "-n", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes to run under this one.")
-@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP)
+@click.option("--linkedin-oauth-url", help=OAUTH_URL_HELP, callback=http_url)
 def worker_command(queues: tuple[str, ...], burst: bool, processes: int,
                    linkedin_oauth_url: str | None) -> None:
     """Run background jobs: webhooks in, CRM writes, replies out, syncs and checks."""
@@ -39,6 +39,6 @@ def worker_command(queues: tuple[str, ...], burst: bool, processes: int,
         runtime = build_runtime(
             settings, linkedin_oauth_url=linkedin_oauth_url or default_oauth_url(settings))
     except SetupError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     run_workers(runtime, purposes, burst=burst, processes=processes,
                 logging_level=settings.log_level)

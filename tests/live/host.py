@@ -215,7 +215,7 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[pymysql.cursors.DictCursor]:
-        self._conn.ping()
+        self._conn.ping(reconnect=True)  # MariaDB may have restarted (a reliability test)
         with self._conn.cursor() as cur:
             yield cur
 

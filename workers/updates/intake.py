@@ -21,10 +21,11 @@ from decimal import Decimal
 from typing import Any
 
 from workers.jobs.updates import enqueue_apply
+from workers.redis_connect import confirm_replicated
 from workers.updates.creates import CREATED_MODULES
 from workers.updates.ids import record_id
 from workers.updates.model import iso
-from workers.updates.store import Submission, UpdateStore
+from workers.updates.store import Submission, UpdateStore, update_key
 
 REF_PREFIX = "ref:"
 # Fields that may reference an earlier update, and the type that update must have.
@@ -70,6 +71,8 @@ def accept(store: UpdateStore, user_id: str, idempotency_key: str,
         base=body.get("base_version") or {})
     if submission.outcome != "mismatch" and submission.update.status == "queued":
         enqueue_apply(store.redis, submission.update.id)
+    if submission.outcome != "mismatch":  # answered as accepted: it must survive a failover
+        confirm_replicated(store.redis, update_key(submission.update.id))
     return submission
 
 

@@ -36,12 +36,13 @@ from connectors.errors import (
 )
 from connectors.suitecrm import SuiteCRMClient
 from workers import record_cache
+from workers.redis_connect import confirm_replicated
 from workers.rep_sessions import RepSignedOut
 from workers.updates.creates import CREATED_MODULES, apply_create
 from workers.updates.edits import EDITS, apply_edit
 from workers.updates.model import Applied, Failed, Outcome, Update, status_of
 from workers.updates.replies import apply_reply
-from workers.updates.store import PREFIX, UpdateStore, pending_key
+from workers.updates.store import PREFIX, UpdateStore, pending_key, update_key
 from workers.updates.timeline import show_to_rep
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,9 @@ def apply_pending(store: UpdateStore, user_id: str, *, crm_for: CrmFactory, post
                 store.drop_pending(user_id, head.decode())
                 summary.skipped += 1
                 continue
+            # Written to SuiteCRM only once a failover cannot lose it: else the phone's
+            # retry (same key) would be a new update, and a second record.
+            confirm_replicated(store.redis, update_key(update.id))
             outcome = apply_one(update, rep_crm, post, last_attempt=last_attempt)
             store.finish(update, outcome)
             status = status_of(outcome)
