@@ -21,7 +21,7 @@ from mobile_api.parsing import Blueprint
 from mobile_api.records.crm_errors import suitecrm_answers
 from plugin.compliance import Kind
 from plugin.sync.ids import INTERACTIONS
-from workers.updates.replies import NOT_POSTED_PREFIXES, REPLYABLE_KINDS
+from workers.updates.replies import MESSAGE_KIND, NOT_POSTED_PREFIXES, REPLYABLE_KINDS
 from workers.updates.reply_policy import REPLY_KIND, check_reply, rep_signature
 
 blueprint = Blueprint("replies", __name__, url_prefix="/replies",
@@ -51,12 +51,15 @@ def check(body: dict[str, Any]) -> dict[str, Any]:
             answered = crm.get(INTERACTIONS, body["interaction_id"],
                                fields=["network", "kind", "external_id"])
         network = str(answered.get("network") or "")
-        if str(answered.get("kind") or "") not in REPLYABLE_KINDS or not str(
+        answered_kind = str(answered.get("kind") or "")
+        if answered_kind == MESSAGE_KIND:
+            kind = "private"  # answered by a Messenger message, checked as private text
+        if answered_kind not in (*REPLYABLE_KINDS, MESSAGE_KIND) or not str(
                 answered.get("external_id") or "").strip() or str(
                 answered.get("external_id")).startswith(NOT_POSTED_PREFIXES):
             raise ApiError(422, "some fields are invalid: see errors", errors={"json": {
                 "interaction_id": ["this interaction cannot be answered here: only posts, "
-                                   "comments and replies on the network can"]}})
+                                   "comments, replies and messages on the network can"]}})
     else:
         network = body["network"]
     with suitecrm_answers():

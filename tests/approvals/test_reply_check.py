@@ -61,7 +61,15 @@ def test_an_interaction_names_the_network(
     assert (answer["network"], answer["decision"]) == ("linkedin", "needs_approval")
     assert answer["reasons"][0]["subject"] == "保证"
 
-    refused = check(api, sally_headers, interaction_id=message.id, text=text)
+    private = ok(check(api, sally_headers, interaction_id=message.id, text=text))
+    assert (private["network"], private["kind"]) == ("facebook", "private")
+    too_long = ok(check(api, sally_headers, interaction_id=message.id, text="好" * 2001))
+    assert too_long["decision"] == "blocked" and "2000" in str(too_long["reasons"])
+    lead = crm.create(INTERACTIONS, {
+        "name": "Form", "network": "facebook", "kind": "lead_form", "external_id": unique("l"),
+        "direction": "inbound", "status": "new", "occurred_at": datetime.now(UTC),
+        "assigned_user_id": SALLY})
+    refused = check(api, sally_headers, interaction_id=lead.id, text=text)
     assert refused.status_code == 422
     assert "interaction_id" in refused.json()["errors"]["json"]
     unknown = check(api, sally_headers, interaction_id="1" * 20, text=text)
