@@ -173,12 +173,12 @@ def run_scheduler(connection: redis.Redis, entries: Iterable[Periodic] = SCHEDUL
     began: float | None = None
     while True:
         try:
-            scheduler = build_scheduler(connection, chosen)
+            connection.ping()
             if began is not None:
                 log.warning("scheduler: Redis answers again after %.1f s",
                             time.monotonic() - began)
                 began, wait = None, FIRST_WAIT_SECONDS
-            scheduler.run()
+            build_scheduler(connection, chosen).run()
             return  # stopped (SIGINT/SIGTERM)
         except REDIS_DOWN as error:
             if began is None:

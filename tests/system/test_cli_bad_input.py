@@ -122,11 +122,11 @@ REPORTS = {"doctor"}
 NO_SETTINGS = {"plugin build", "sandbox suitecrm", "sandbox facebook", "sandbox linkedin",
                "sandbox send-webhook facebook", "sandbox send-webhook linkedin"}
 # Needing Redis or SuiteCRM the moment they start (a worker needs SuiteCRM only per job).
-# (``connect facebook|linkedin`` ask the network first; ``worker`` waits for Redis: see
-# ``test_a_worker_waits_for_redis_saying_so_once``.)
+# (``connect facebook|linkedin`` ask the network first; ``worker`` and ``scheduler`` wait
+# for Redis: see ``test_a_service_waits_for_redis_saying_so_once``.)
 NEEDS_REDIS_AT_ONCE = {"connect list", "connect rotate-key", "disconnect", "jobs list",
                        "jobs failed", "jobs requeue", "jobs purge", "feed rebuild",
-                       "scheduler", "run", "sync"}
+                       "run", "sync"}
 # What a command reads on standard input (a token, a key) when the case needs it.
 STDIN = {"connect rotate-key": "planted-cli-previous-key-0123456789abcdef\n"}
 NEEDS_SUITECRM_AT_ONCE = {"suitecrm check", "identities review", "identities link",
@@ -349,8 +349,8 @@ ALL_CASES = [*argument_cases(), *settings_cases(), *file_cases(), *service_cases
 # Run in the same batch, checked by their own tests below.
 SAME_AS_REAL = Case("same as python -m socialcrm", ["jobs", "list"],
                     env={"SOCIALCRM_LOG_LEVEL": "LOUD"})
-WORKER_WAITS = Case("worker waits for Redis", ["worker"], env={"REDIS_URL": DEAD_REDIS},
-                    seconds=6)
+SERVICES_WAIT = [Case(f"{name} waits for Redis", [name], env={"REDIS_URL": DEAD_REDIS},
+                      seconds=6) for name in ("worker", "scheduler")]
 
 
 # -- the driver: one child that forks a process per case ---------------------------------
@@ -482,7 +482,7 @@ def outcomes(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         SUITECRM_URL=f"http://127.0.0.1:{dead_port}", SUITECRM_CLIENT_ID="planted-cli-client",
         SUITECRM_PASSWORD_CLIENT_ID="planted-cli-password-client", REDIS_URL=redis_url,
         SOCIALCRM_HTTP_TIMEOUT="2", SOCIALCRM_API_PORT=str(free_port()), **PLANTED)
-    return run_all([*ALL_CASES, SAME_AS_REAL, WORKER_WAITS], env,
+    return run_all([*ALL_CASES, SAME_AS_REAL, *SERVICES_WAIT], env,
                    {"tmp": str(tmp), "dead_port": dead_port})
 
 
@@ -581,11 +581,14 @@ def test_the_driver_sees_what_the_real_entry_point_sees(
         (real.returncode, real.stderr.strip().splitlines()[-1])
 
 
-def test_a_worker_waits_for_redis_saying_so_once(outcomes: dict[str, Outcome]) -> None:
-    """A worker is a service: started while its Redis does not answer, it waits for it
-    (``workers.worker``: a supervisor starts workers and Redis in any order) instead of
-    exiting, and says so in ONE log line, with no traceback and no password."""
-    outcome = outcomes[WORKER_WAITS.id]
+@pytest.mark.parametrize("case", SERVICES_WAIT, ids=lambda case: case.argv[0])
+def test_a_service_waits_for_redis_saying_so_once(outcomes: dict[str, Outcome],
+                                                  case: Case) -> None:
+    """A worker or the scheduler is a service: started while its Redis does not answer,
+    it waits for it (``workers.worker``, ``workers.schedule.run_scheduler``: a supervisor
+    starts them and Redis in any order) instead of exiting, and says so in ONE log line,
+    with no traceback and no password."""
+    outcome = outcomes[case.id]
     said = [line for line in outcome.stderr.splitlines() if line.strip()
             and not (_quiet_log_line(line) and " WARNING " not in line)]
     assert outcome.code is None, "still waiting when stopped"
