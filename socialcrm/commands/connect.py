@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import socket
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import click
@@ -34,13 +35,14 @@ from socialcrm.settings import Settings
 from workers import connections, redis_connect
 from workers.connections import Connection, Network
 from workers.network_access import Access, AccessRefused, facebook_access, linkedin_access
+from workers.polling import refusals
 from workers.tokens import NetworkToken, TokenCipher, TokenError, TokenStore
 
 USES = ("REDIS_URL", "SOCIALCRM_SECRET_KEY", "SUITECRM_URL", "SOCIALCRM_DATA_DIR",
         "SOCIALCRM_SANDBOX_PORT", "SOCIALCRM_HTTP_TIMEOUT", "SOCIALCRM_LOG_LEVEL",
         "FACEBOOK_GRAPH_URL", "FACEBOOK_GRAPH_VERSION", "FACEBOOK_APP_ID",
         "FACEBOOK_APP_SECRET", "LINKEDIN_API_URL", "LINKEDIN_VERSION", "LINKEDIN_CLIENT_ID",
-        "LINKEDIN_CLIENT_SECRET", "LINKEDIN_OAUTH_URL")
+        "LINKEDIN_CLIENT_SECRET", "LINKEDIN_OAUTH_URL", "SOCIALCRM_RULES_FILE")
 OAUTH_URL_HELP = ("LinkedIn's OAuth host, for token introspection and refresh (default: "
                   "the LINKEDIN_OAUTH_URL setting).")
 
@@ -89,7 +91,11 @@ def report(access: Access, what: str) -> None:
 
 
 def store_connection(client: redis.Redis, store: TokenStore, access: Access, network: Network,
-                     name: str, by: str, refresh_token: str | None = None) -> None:
+                     name: str, by: str, refresh_token: str | None = None, *,
+                     managers: Sequence[str] = ()) -> None:
+    """Store the checked token and the connection; a sync alert the old token raised
+    (``workers.polling.refusals``) ends now, with its all-clear in the managers' feeds,
+    not at the next poll."""
     now = datetime.now(UTC)
     store.save(NetworkToken(network=network, account_id=access.account_id,
                             access_token=access.access_token, expires_at=access.expires_at,
@@ -97,6 +103,18 @@ def store_connection(client: redis.Redis, store: TokenStore, access: Access, net
                             connected_by=by, connected_at=now))
     connections.add(client, Connection(network=network, account_id=access.account_id,
                                        name=name, connected_by=by, connected_at=now))
+    refusals.clear(client, network, access.account_id, managers, now)
+
+
+def team_managers(settings: Settings) -> tuple[str, ...]:
+    """The rules file's ``[team] managers`` (none when it does not parse: ``config check``
+    names that problem; connecting must not fail on it)."""
+    from plugin.sync.rules import RulesError, load_rules  # on use: keeps --help fast
+
+    try:
+        return load_rules(settings.rules_file).managers
+    except RulesError:
+        return ()
 
 
 @click.group("connect")
@@ -131,7 +149,8 @@ def facebook_command(page_id: str, token: str | None, name: str | None, by: str 
     except ConnectorError as exc:
         raise click.ClickException(f"not connected: {exc}") from None
     label = name or access.name or page_id
-    store_connection(client, store, access, "facebook", label, connected_by(by))
+    store_connection(client, store, access, "facebook", label, connected_by(by),
+                     managers=team_managers(settings))
     report(access, f"Facebook Page {titled(label, page_id)}")
     if subscribed:
         click.echo("  webhooks: app subscribed to feed, messages, leadgen")
@@ -167,7 +186,8 @@ def linkedin_command(organization: str, token: str | None, refresh_token: str | 
     except (AccessRefused, ConnectorError) as exc:
         raise click.ClickException(f"not connected: {exc}") from None
     label = name or urn
-    store_connection(client, store, access, "linkedin", label, connected_by(by), refresh)
+    store_connection(client, store, access, "linkedin", label, connected_by(by), refresh,
+                     managers=team_managers(settings))
     report(access, f"LinkedIn organization {titled(label, urn)}")
     click.echo("  refresh: " + ("automatic (refresh token stored)" if refresh
                                 else "none: connect again before the token expires"))

@@ -3,11 +3,15 @@ sandboxes over HTTP, stores only what they accept, encrypted, and never prints i
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from connectors.errors import AuthenticationError
 from sandboxes.facebook import FacebookSandbox
 from sandboxes.linkedin import ORGANIZATION_URN, REVOKED_TOKEN, SANDBOX_TOKEN
 from tests.ops.test_tokens import raw_bytes
 from tests.system.test_connected_mode import loaded_demo_modules
-from workers import connections
+from workers import alerts, connections, feed
+from workers.polling import refusals
 
 
 def test_a_page_token_on_stdin_is_checked_stored_encrypted_and_subscribed(
@@ -125,3 +129,26 @@ def test_connected_mode_commands_load_no_demo_code(env):
     for command in (("connect", "list"), ("jobs", "list"), ("doctor",),
                     ("scheduler", "--list")):
         assert loaded_demo_modules(*command, env=env) == "[]", command
+
+
+def test_reconnecting_a_page_ends_its_sync_alert_at_once(run, facebook, env, tmp_path,
+                                                         redis_client):
+    """A refused token stopped the Page's sync (doctor alert, managers' feed alert);
+    storing a new one ends both now, not at the next poll."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[team]\nmanagers = ["seed_sarah_id"]\n', encoding="utf-8")
+    now = datetime.now(UTC)
+    refused = AuthenticationError("Graph error 190: access token expired", reason="expired")
+    refusals.record(redis_client, "facebook", facebook.page_id, "old-token", refused,
+                    ["seed_sarah_id"], now - timedelta(minutes=5))
+    group = refusals.alert_group("facebook", facebook.page_id)
+    assert [a for a in alerts.all_alerts(redis_client) if a.key.startswith(group + ":")]
+    done = run("connect", "facebook", "--page-id", facebook.page_id,
+               input=facebook.page_token + "\n",
+               environment={**env, "SOCIALCRM_RULES_FILE": str(rules)})
+    assert done.code == 0, done.text
+    assert not [a for a in alerts.all_alerts(redis_client) if a.key.startswith(group + ":")]
+    assert not redis_client.exists(refusals.marker_key("facebook", facebook.page_id))
+    told = [(i.status, i.title) for i in feed.timeline(redis_client, "seed_sarah_id").items
+            if i.kind == "alert"]
+    assert [status for status, _title in told] == ["token_accepted"], told
