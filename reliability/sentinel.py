@@ -74,12 +74,17 @@ class FailoverResult:
 def sentinel_failover(*, total: int = 1000, reps: int = 20, hooks: int = 100,
                       kill_at: float = 0.3, fault: Fault = "kill", cut_seconds: float = 1.0,
                       replica_acks: int | None = None, workers: int = 2,
-                      drain_timeout: float = 300.0) -> FailoverResult:
+                      drain_timeout: float = 300.0, down_after_ms: int = 1000
+                      ) -> FailoverResult:
     """Kill the primary once ``kill_at`` of ``total`` updates were accepted (see the
-    module docstring); ``replica_acks`` None keeps the URL's default (1)."""
+    module docstring); ``replica_acks`` None keeps the URL's default (1).
+    ``down_after_ms``: the Sentinels' patience; on a starved machine a short one makes
+    them fail over a second time from a primary that was only slow (see
+    docs/reliability-sentinel.md, "What Sentinel cannot promise")."""
     marker = f"rel-sentinel-{uuid.uuid4().hex[:8]}"
     options = {} if replica_acks is None else {"replica_acks": str(replica_acks)}
-    with sentinel_stack(workers=workers, url_options=options) as stack:
+    with sentinel_stack(workers=workers, url_options=options,
+                        down_after_ms=down_after_ms) as stack:
         phones = Phones(stack.api.url, sessions(stack.api.url, reps), marker)
         commenters = Commenters(stack.api.url)
         sending = threading.Thread(target=phones.send, args=(total,), daemon=True)
@@ -120,7 +125,8 @@ def sentinel_failover(*, total: int = 1000, reps: int = 20, hooks: int = 100,
             f"scheduler's recovery pass (run by the scenario every {RECOVER_EVERY:g} s while "
             f"draining) found: {'; '.join(recovered) or 'nothing'}",
         ]
-        injected = _injected(fault, total, reps, hooks, cut_seconds, replica_acks)
+        injected = _injected(fault, total, reps, hooks, cut_seconds, replica_acks,
+                             down_after_ms)
         return FailoverResult(
             f"sentinel_{fault}", injected, counts, hook_counts, failover,
             phones.sent.unavailable_seconds, percentile(phones.sent.latencies_202, 0.5),
@@ -171,13 +177,14 @@ def _quiet(client: redis.Redis) -> bool:
 
 
 def _injected(fault: Fault, total: int, reps: int, hooks: int, cut_seconds: float,
-              replica_acks: int | None) -> str:
+              replica_acks: int | None, down_after_ms: int) -> str:
     acks = "1 (the default)" if replica_acks is None else str(replica_acks)
     what = ("SIGKILL of the Redis primary" if fault == "kill" else
             f"replication cut (links to the replicas closed, their reconnections refused) "
             f"for {cut_seconds:g} s, then SIGKILL of the Redis primary")
     return (f"{what} (primary + 2 replicas, appendfsync always, 3 Sentinels, "
-            f"down-after-milliseconds 1000) during {total} updates from {reps} sessions "
+            f"down-after-milliseconds {down_after_ms}) during {total} updates from {reps} "
+            f"sessions "
             f"and {hooks} comment webhooks; the API's replica_acks={acks}")
 
 

@@ -103,11 +103,14 @@ class SentinelStack:
 
 @contextmanager
 def sentinel_stack(*, workers: int = 2, replicas: int = 2,
-                   url_options: dict[str, str] | None = None) -> Iterator[SentinelStack]:
-    """Everything started, stopped in reverse order (workers first, Redis last)."""
+                   url_options: dict[str, str] | None = None,
+                   down_after_ms: int = 1000) -> Iterator[SentinelStack]:
+    """Everything started, stopped in reverse order (workers first, Redis last).
+    ``down_after_ms``: how long the Sentinels wait before they call a server down."""
     with ExitStack() as cleanup:
         workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="rel-sen-")))
-        cluster = SentinelCluster(workdir / "redis", replicas=replicas)
+        cluster = SentinelCluster(workdir / "redis", replicas=replicas,
+                                  down_after_ms=down_after_ms)
         cleanup.callback(cluster.stop)
         cluster.start()
         sandbox = cleanup.enter_context(SuiteCRMSandbox(port=0, seed=True, with_plugin=True))

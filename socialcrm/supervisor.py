@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 import requests
 from honcho.manager import Manager
@@ -86,12 +86,39 @@ def wait_for_api(settings: Settings, *, seconds: float = 90.0) -> bool:
     return False
 
 
+class SignalSafePrinter(Printer):  # type: ignore[misc]  # honcho ships no types
+    """honcho's printer, safe to call from honcho's own signal handler.
+
+    Why: on Ctrl-C honcho prints "SIGINT received" from the signal handler. When the
+    signal lands while the main loop is inside ``print`` relaying a child's line (likely
+    with DEBUG logs), that is a reentrant write to the same buffered stream: Python raises
+    ``RuntimeError`` in the handler, the loop dies and the children are never stopped. A
+    write that arrives during another is queued and written right after it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = False
+        self._pending: list[Any] = []
+
+    def write(self, message: Any) -> None:
+        if self._busy:
+            self._pending.append(message)
+            return
+        self._busy = True
+        try:
+            super().write(message)
+            while self._pending:
+                super().write(self._pending.pop(0))
+        finally:
+            self._busy = False
+
+
 def supervise(settings: Settings, *, output: TextIO | None = None,
               when_started: Callable[[], None] | None = None) -> int:
     """Run every child until one stops or a signal arrives; stop them all; return the
     exit code. ``when_started`` runs on a thread once the children are launched (the demo
     scenario waits there for the API, then plays)."""
-    manager = Manager(Printer(output or sys.stdout, colour=False))
+    manager = Manager(SignalSafePrinter(output or sys.stdout, colour=False))
     env = settings_environment(settings)
     for child in children(settings):
         manager.add_process(child.name, child.command, env=env)
