@@ -17,14 +17,11 @@ registered there, and the next rebuild deletes its keys.
 and the record index is corrected for that rep only (the other holders of a record keep
 their items, whatever version they are).
 
-Why the workers' own items are carried over: alerts (SLA, complaint waves, close-the-loop
-drafts) and kudos are not SuiteCRM records, so no read of SuiteCRM brings them back.
-Before the swap, each rebuilt timeline receives the ones its live timeline holds from the
-rebuild's period, through the same publish script (a copy published meanwhile is the
-same version and counts once).
+Alerts and kudos, which no SuiteCRM record stands behind, are carried over from the live
+timelines before the swap (``workers.feed_derived``).
 
 A feed kept in the first layout of the store is moved into this one first
-(:func:`upgrade_layout`).
+(``workers.feed_upgrade``).
 """
 
 from __future__ import annotations
@@ -39,8 +36,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 
 from connectors.suitecrm import SuiteCRMClient
-from workers import feed
-from workers import feed_codec as codec
+from workers import feed, feed_derived, feed_upgrade
 from workers import feed_scripts as scripts
 from workers.feed import (
     LIVE,
@@ -50,14 +46,12 @@ from workers.feed import (
     FeedKeys,
     rebuild_keys,
 )
-from workers.feed_items import FeedItem, fields_for, item_from_record
+from workers.feed_items import fields_for, item_from_record
 from workers.jobs.feed import concerned_users
 
 DEFAULT_SINCE_DAYS = 30
 REGISTRATION_SECONDS = 600
 REFRESH_EVERY = 100  # records between pushes of the deadline (and progress reports)
-_FIRST_LAYOUT = ("tl:", "items:", "recs:", "log:", "holders", "log-floors")
-DERIVED_KINDS = ("alert", "kudos")  # items the workers make: no SuiteCRM record behind them
 REBUILD_MODULES = ("Calls", "Meetings", "Tasks", "Notes", "Cases", "Opportunities", "Leads",
                    "Contacts", "SCRM_SocialInteractions")
 
@@ -179,7 +173,7 @@ def rebuild(client: redis.Redis, crm: SuiteCRMClient, *, since: datetime | None 
     sweep_abandoned(client)
     if feed.active_rebuilds(client):
         raise RebuildError("another feed rebuild is running; wait for it to finish")
-    upgrade_layout(client, max_items=max_items)
+    feed_upgrade.upgrade_layout(client, max_items=max_items)
     token = uuid.uuid4().hex
     keys = rebuild_keys(token)
     summary = RebuildSummary(since=start, user=user)
@@ -188,7 +182,11 @@ def rebuild(client: redis.Redis, crm: SuiteCRMClient, *, since: datetime | None 
         for module in modules:
             summary.per_module[module] = _rebuild_module(client, crm, keys, module, summary,
                                                          max_items, progress)
-        summary.carried = _carry_derived(client, keys, summary, max_items)
+        try:
+            summary.carried = feed_derived.carry(client, keys, summary.since, summary.user,
+                                                 max_items)
+        except feed_derived.CarryClosed as closed:
+            raise RebuildError(str(closed)) from None
         summary.timelines = _swap(client, keys, user)
     except BaseException:
         discard(client, keys)
@@ -224,39 +222,6 @@ def _rebuild_module(client: redis.Redis, crm: SuiteCRMClient, keys: FeedKeys, mo
     if progress:
         progress(module, read, True)
     return read
-
-
-def _carry_derived(client: redis.Redis, keys: FeedKeys, summary: RebuildSummary,
-                   max_items: int) -> int:
-    """Publish into the rebuild's keys the alerts and kudos the live timelines hold from
-    ``summary.since`` on (see the module docstring); the items carried, once per rep.
-
-    Each record is published once, to every rep that holds it: a publish names the whole
-    audience, and takes the record out of the timelines of holders it does not name."""
-    letters = {codec.kind_letter(kind).encode() for kind in DERIVED_KINDS}
-    floor = int(summary.since.timestamp())
-    users = [summary.user] if summary.user is not None else \
-        sorted(_text(u) for u in client.smembers(LIVE.users))
-    found: dict[tuple[str, str], tuple[FeedItem, list[str]]] = {}
-    for user in users:
-        for element in client.lrange(LIVE.timeline(user), 0, -1):
-            raw = element if isinstance(element, bytes) else element.encode()
-            if raw[codec.SORT_KEY_LENGTH:codec.SORT_KEY_LENGTH + 1] not in letters \
-                    or int(raw[:10]) < floor:
-                continue
-            item = codec.item_from_stored(raw[10:codec.SORT_KEY_LENGTH].decode(), raw)
-            newest, holders = found.get((item.module, item.record_id), (item, []))
-            if item.version > newest.version:
-                newest = item
-            found[(item.module, item.record_id)] = (newest, [*holders, user])
-    carried = 0
-    for item, holders in found.values():
-        outcome = feed.publish_to(client, keys, item, holders, max_items=max_items)
-        if outcome == "closed":
-            raise RebuildError("the rebuild's registration expired while carrying alerts "
-                               "over; the live feed is unchanged")
-        carried += len(holders) if outcome == "published" else 0
-    return carried
 
 
 def _registration(user: str | None) -> str:
@@ -313,32 +278,6 @@ def sweep_abandoned(client: redis.Redis) -> int:
     tokens = {_text(key).split(":")[3]
               for key in client.scan_iter(match=feed.PREFIX + "rebuild:*", count=500)}
     return sum(discard(client, rebuild_keys(token)) for token in tokens - running)
-
-
-def upgrade_layout(client: redis.Redis, *, max_items: int = feed.DEFAULT_MAX_ITEMS) -> int:
-    """Move a feed kept in the first layout (per rep a sorted set of ids beside a hash of
-    item JSON, a record index ``recs``, and ``holders``) into this one, then delete its
-    keys; the records moved. Each record goes once to the reps that held it, through the
-    live publish script. Its sync tokens are gone (410): apps resync. A rebuild runs it
-    first; with nothing left in the first layout it only looks."""
-    old = [key for key in client.scan_iter(match=feed.PREFIX + "*", count=500)
-           if _text(key).removeprefix(feed.PREFIX).startswith(_FIRST_LAYOUT)]
-    moved = 0
-    for field_name, entry in client.hgetall(feed.PREFIX + "holders").items():
-        users = _text(entry).split(" ")[1:]
-        for user in users:
-            held = client.hget(f"{feed.PREFIX}recs:{user}", field_name)
-            item_id = _text(held).split(" ")[1] if held else ""
-            data = client.hget(f"{feed.PREFIX}items:{user}", item_id) if held else None
-            if data:
-                item = codec.item_from_stored(item_id, data)
-                if feed.publish_to(client, LIVE, item, users, max_items=max_items) \
-                        == "published":
-                    moved += 1
-                break
-    for start in range(0, len(old), 500):
-        client.unlink(*old[start:start + 500])
-    return moved
 
 
 def _text(value: bytes | str) -> str:

@@ -15,7 +15,7 @@ from tests.feed_api.conftest import NOON, as_served, item
 from workers import feed, feed_changes
 from workers.feed_codec import api_item
 from workers.feed_items import FeedItem
-from workers.feed_rebuild import upgrade_layout
+from workers.feed_upgrade import upgrade_layout
 
 REPS = ("u1", "u2", "u3")
 
