@@ -21,7 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 import redis
 import requests
@@ -123,13 +123,20 @@ class ApiServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> ApiServer:
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "socialcrm.wsgi:create()",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+                "--threads", str(self.threads), "--timeout", "120", "--log-level", "warning"]
+
+    def start(self) -> Self:
         self._process = subprocess.Popen(  # noqa: S603 - our own command line
-            [sys.executable, "-m", "gunicorn", "socialcrm.wsgi:create()",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--threads", str(self.threads), "--timeout", "120", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True)
+            self.command(), cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True)
+        return self._ready()
+
+    def _ready(self) -> Self:
+        """Wait until the API answers; its errors when it dies first."""
+        assert self._process is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

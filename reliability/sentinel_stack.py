@@ -13,13 +13,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import requests
+from typing import Self
 
 from connectors.suitecrm import SuiteCRMClient
 from reliability.processes import ROOT, ApiServer, Credentials, WorkerFleet, environment
@@ -39,25 +37,15 @@ class LoggedApiServer(ApiServer):
         super().__init__(env)
         self.log = log
 
-    def start(self) -> LoggedApiServer:
+    def start(self) -> Self:
         with self.log.open("ab") as output:
             self._process = subprocess.Popen(  # noqa: S603 - our own command line
-                [sys.executable, "-m", "gunicorn", "socialcrm.wsgi:create()",
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-                 "--threads", str(self.threads), "--timeout", "120",
-                 "--log-level", "warning"],
-                cwd=ROOT, env=self.env, stdout=output, stderr=output, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError("the API did not start: " + self.log.read_text()[-2000:])
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("the API did not answer within 60 s")
+                self.command(), cwd=ROOT, env=self.env, stdout=output, stderr=output,
+                start_new_session=True)
+        return self._ready()
+
+    def _errors(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
 
 
 class LoggedWorkers(WorkerFleet):
