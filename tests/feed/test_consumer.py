@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from connectors.errors import RetryLaterError
 from tests.feed.conftest import (
@@ -27,6 +27,7 @@ from workers import feed, runtime
 from workers.feed_codec import api_item
 from workers.jobs import feed as jobs
 from workers.queues import queue_name
+from workers.worker import QuickExitWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -176,8 +177,8 @@ def test_the_drain_job_runs_on_an_rq_worker_with_the_runtime(redis_client, redis
     try:
         assert jobs.enqueue_drain(redis_client, bucket_seconds=3600)
         assert not jobs.enqueue_drain(redis_client, bucket_seconds=3600)  # one per window
-        worker = SimpleWorker([Queue(queue_name("webhooks"), connection=redis_client)],
-                              connection=redis_client)
+        worker = QuickExitWorker([Queue(queue_name("webhooks"), connection=redis_client)],
+                                 connection=redis_client)
         assert worker.work(burst=True)
     finally:
         runtime.uninstall()

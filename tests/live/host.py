@@ -215,7 +215,10 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[pymysql.cursors.DictCursor]:
-        self._conn.ping(reconnect=True)  # MariaDB may have restarted (a reliability test)
+        try:
+            self._conn.ping(reconnect=False)
+        except pymysql.err.Error:  # MariaDB may have restarted (a reliability test)
+            self._conn = pymysql.connect(**self._args)
         with self._conn.cursor() as cur:
             yield cur
 

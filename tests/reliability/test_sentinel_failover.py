@@ -69,10 +69,12 @@ def test_updates_accepted_while_replication_was_cut_survive_the_failover() -> No
     _assert_exactly_once(result)
 
 
-def _wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+def _wait_for(check: Callable[[], bool], what: str, timeout: float = 90.0,
+              log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, what
+        assert time.monotonic() < deadline, \
+            f"{what}; the log ends:\n{log.read_text()[-3000:]}" if log else what
         time.sleep(0.1)
 
 
@@ -92,17 +94,22 @@ def test_a_worker_rides_out_redis_going_away_and_still_stops_on_sigterm(
             env=env, stdout=output, stderr=output, start_new_session=True)
     client = connect(url, socket_timeout=5)
     try:
-        _wait_for(lambda: len(Worker.all(connection=client)) == 1, "the worker started")
+        _wait_for(lambda: len(Worker.all(connection=client)) == 1, "the worker started",
+                  log=log)
         server.kill()
-        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) == 1, "the outage was logged")
+        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) >= 1, "the outage was logged",
+                  log=log)
+        outages = log.read_text().count(OUTAGE_LINE)
         assert worker.poll() is None, "the worker did not exit on the outage"
         server = Node(tmp_path / "redis", ["--save", ""], port=server.port).start()
-        _wait_for(lambda: log.read_text().count(BACK_LINE) == 1, "the worker came back")
+        _wait_for(lambda: log.read_text().count(BACK_LINE) >= 1, "the worker came back",
+                  log=log)
         enqueue(client, "crm", RECOVER, job_id="after-the-outage")
         _wait_for(lambda: Job.fetch("after-the-outage", connection=client).get_status()
-                  == JobStatus.FINISHED, "the worker took work again")
+                  == JobStatus.FINISHED, "the worker took work again", log=log)
         server.kill()
-        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) == 2, "the second outage")
+        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) > outages, "the second outage",
+                  log=log)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
     finally:
@@ -131,16 +138,16 @@ def test_the_scheduler_rides_out_redis_going_away_and_enqueues_again(tmp_path: P
         return any(key.startswith(b"rq:job:") for key in client.keys("rq:job:*"))
 
     try:
-        _wait_for(recoveries_queued, "the scheduler enqueued its first job")
+        _wait_for(recoveries_queued, "the scheduler enqueued its first job", log=log)
         server.kill()
         _wait_for(lambda: "scheduler: Redis unreachable" in log.read_text(),
-                  "the outage was logged")
+                  "the outage was logged", log=log)
         time.sleep(2)
         assert scheduler.poll() is None, log.read_text()[-3000:]
         server = Node(tmp_path / "redis", ["--save", ""], port=server.port).start()
         _wait_for(lambda: "scheduler: Redis answers again" in log.read_text(),
-                  "the scheduler came back")
-        _wait_for(recoveries_queued, "the scheduler enqueues again")
+                  "the scheduler came back", log=log)
+        _wait_for(recoveries_queued, "the scheduler enqueues again", log=log)
         scheduler.send_signal(signal.SIGTERM)
         scheduler.wait(timeout=60)
     finally:
