@@ -66,6 +66,29 @@ def test_scrolling_loads_more_and_a_pull_brings_the_new_ones_marked(
     assert phone.errors == []
 
 
+def test_without_idle_callbacks_the_pages_still_arrive_whole_and_in_order(
+        phone: Phone, api: Api) -> None:
+    # Safari has no requestIdleCallback: a page read while scrolling is then appended a
+    # few items per animation frame instead of in idle time.
+    now = datetime.now(UTC).replace(microsecond=0)
+    for number in range(45):
+        publish(api.redis, now - timedelta(minutes=number + 1), f"Call number {number:02d}")
+    phone.page.add_init_script("delete window.requestIdleCallback")
+    phone.log_in()
+    page = phone.page
+    assert page.evaluate("typeof window.requestIdleCallback") == "undefined"
+    items = page.locator("li.item")
+    expect(items).to_have_count(20)
+    page.locator(".feed-footer").scroll_into_view_if_needed()
+    expect(items).to_have_count(40)
+    page.locator(".feed-footer").scroll_into_view_if_needed()
+    expect(page.locator(".feed-footer")).to_have_text("That is everything.")
+    expect(items).to_have_count(45)
+    titles = items.locator(".item-title").all_text_contents()
+    assert titles == [f"Call number {n:02d}" for n in range(45)], "newest first, none twice"
+    assert phone.errors == []
+
+
 def test_filters_show_one_kind_and_say_which_is_on(phone: Phone, api: Api) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     publish(api.redis, now - timedelta(minutes=1), "Send the offer", kind="task")

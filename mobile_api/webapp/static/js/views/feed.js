@@ -13,7 +13,9 @@ import { h, clear, sentimentBadge, networkBadge, announce } from "../ui.js";
 
 const PAGE = 20;
 const PULL_PX = 70;
-const APPEND_PER_FRAME = 5;  // items built and appended per animation frame while scrolling
+const APPEND_PER_FRAME = 5;  // items appended per animation frame while scrolling (no idle callbacks)
+const IDLE_LEFT_MS = 6;      // another item is built in an idle period only with this much left
+const IDLE_WAIT_MS = 250;    // an item waits at most this long for an idle period
 export const FILTERS = [["all", []], ["social", ["interaction"]], ["cases", ["case"]],
   ["leads", ["lead"]], ["my_tasks", ["task"]]];
 
@@ -142,14 +144,27 @@ export async function showFeed(view) {
       : h("button", { type: "button", class: "load-more", onclick: () => more() }, t("load_more")));
   }
 
-  // A page read while the rep scrolls is built and appended a few items per frame, so no
-  // frame has to build fifty at once (the feed keeps 60 frames a second on a slow phone).
+  // A page read while the rep scrolls is built and laid out in the idle time between
+  // frames, an item or two at a time: a frame that scrolls never also lays out new items
+  // (on a slow phone that cost the frames at each page's arrival). Browsers without idle
+  // callbacks (Safari) append a few items per animation frame instead.
   function appendInFrames(items, done, mine) {
-    if (mine !== generation) return;
-    list.append(...items.slice(0, APPEND_PER_FRAME).map((item) => itemView(item, done)));
-    if (items.length > APPEND_PER_FRAME) {
+    if (mine !== generation || !items.length) return;
+    if (!window.requestIdleCallback) {
+      list.append(...items.slice(0, APPEND_PER_FRAME).map((item) => itemView(item, done)));
       requestAnimationFrame(() => appendInFrames(items.slice(APPEND_PER_FRAME), done, mine));
+      return;
     }
+    requestIdleCallback((deadline) => {
+      if (mine !== generation) return;
+      let next = 0;
+      do {
+        const view = itemView(items[next++], done);
+        list.append(view);
+        view.getBoundingClientRect();  // its layout now, in idle time, not in the next frame
+      } while (next < items.length && deadline.timeRemaining() > IDLE_LEFT_MS);
+      appendInFrames(items.slice(next), done, mine);
+    }, { timeout: IDLE_WAIT_MS });
   }
 
   async function run(reset) {
