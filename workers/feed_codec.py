@@ -180,13 +180,21 @@ def api_dict(data: bytes) -> dict[str, Any]:
 
 
 def api_item(item_id: bytes, data: bytes) -> bytes:
-    """The item as the API answers it, compact UTF-8 JSON with ``id`` first; JSON that is
-    already the API's passes as it is."""
+    """The item as the API answers it, compact UTF-8 JSON with ``id`` first, without a
+    ``summary`` that only repeats the title (a comment's words are often both: a phone
+    showed them twice and read them twice over the network); JSON that is already the
+    API's passes as it is."""
     if data.startswith(b'{"id":'):
         return data
     if data.startswith(b"{"):  # the first layout's compact form: no id inside
-        return api_json({"id": item_id.decode(), **api_dict(data)})
-    return api_json(api_dict(data))
+        return api_json(_unrepeated({"id": item_id.decode(), **api_dict(data)}))
+    return api_json(_unrepeated(api_dict(data)))
+
+
+def _unrepeated(item: dict[str, Any]) -> dict[str, Any]:
+    if item.get("summary") == item["title"]:
+        del item["summary"]
+    return item
 
 
 def api_json(item: dict[str, Any]) -> bytes:

@@ -60,7 +60,9 @@ class FeedItemSchema(ma.Schema):
     title = ma.fields.String(required=True, metadata={"description": "At most 80 characters"})
     at = ma.fields.DateTime(required=True, metadata={
         "description": "When it happened (UTC); the feed is newest first"})
-    summary = ma.fields.String(metadata={"description": "One line, at most 160 characters"})
+    summary = ma.fields.String(metadata={
+        "description": "One line, at most 160 characters; left out when it would only "
+                       "repeat the title"})
     actor = ma.fields.String(metadata={"description": "Who wrote or last changed it"})
     network = ma.fields.String(metadata={"description": "facebook or linkedin"})
     sentiment = ma.fields.String(metadata={"description": "positive, neutral or negative"})
