@@ -14,6 +14,7 @@ Queue names stay plain RQ names, so ``rq info`` and rq-dashboard show them as th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 import redis
@@ -54,14 +55,30 @@ def enqueue(connection: redis.Redis, purpose: Purpose, function: str, *args: Any
             job_id: str, policy: JobPolicy = DEFAULT_POLICY) -> bool:
     """Queue ``function`` (a dotted path: a worker on another host imports it by name) with
     ``args`` (ids and small JSON only). True when queued, False when ``job_id`` exists."""
-    retry = Retry(max=policy.retries, interval=list(policy.backoff_seconds)) \
-        if policy.retries else None
     try:
         queue(connection, purpose).enqueue_call(
-            function, args=args, job_id=job_id, unique=True, retry=retry,
-            timeout=policy.timeout_seconds, failure_ttl=policy.failure_ttl_seconds,
-            result_ttl=policy.result_ttl_seconds,
-        )
+            function, args=args, job_id=job_id, unique=True,
+            timeout=policy.timeout_seconds, **_options(policy))
     except DuplicateJobError:
         return False
     return True
+
+
+def enqueue_in(connection: redis.Redis, purpose: Purpose, function: str, *args: Any,
+               job_id: str, delay: timedelta, policy: JobPolicy = DEFAULT_POLICY) -> bool:
+    """:func:`enqueue`, put on its queue ``delay`` from now by RQ's scheduler (which every
+    ``socialcrm worker`` runs). False when ``job_id`` exists, waiting or queued."""
+    try:
+        queue(connection, purpose).enqueue_in(delay, function, *args, job_id=job_id,
+                                              unique=True, job_timeout=policy.timeout_seconds,
+                                              **_options(policy))
+    except DuplicateJobError:
+        return False
+    return True
+
+
+def _options(policy: JobPolicy) -> dict[str, Any]:
+    retry = Retry(max=policy.retries, interval=list(policy.backoff_seconds)) \
+        if policy.retries else None
+    return {"retry": retry, "failure_ttl": policy.failure_ttl_seconds,
+            "result_ttl": policy.result_ttl_seconds}

@@ -39,12 +39,19 @@ READ = ("external_id", "parent_external_id", "occurred_at", "first_response_at",
         "kind")
 
 
+def may_answer(reply: SocialItem) -> bool:
+    """Whether ``reply`` answers anyone: an outbound Messenger message, or an outbound
+    reply to a comment (the Page's own top-level comment answers no one in particular)."""
+    if reply.direction != "outbound" or not reply.thread_id:
+        return False
+    return reply.kind == "message" or bool(reply.parent_id
+                                           and reply.parent_id != reply.thread_id)
+
+
 def answered_by(crm: SuiteCRMClient, reply: SocialItem) -> tuple[Record, ...]:
     """Record the first response ``reply`` gives; SuiteCRM's answers to the updates."""
-    if reply.direction != "outbound" or not reply.thread_id:
+    if not may_answer(reply):
         return ()
-    if reply.kind != "message" and (not reply.parent_id or reply.parent_id == reply.thread_id):
-        return ()  # the Page's own top-level comment answers no one in particular
     candidates = crm.list(INTERACTIONS, filter=_thread_filter(reply), fields=list(READ),
                           sort="-occurred_at", page_size=THREAD_WINDOW).records
     own_id = interaction_id(reply.network, reply.external_id)

@@ -5,13 +5,17 @@ messages in one thread (real workers, the sandboxes over HTTP)."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
 
 from connectors.suitecrm import Record
 from plugin.sync.sla import SlaPolicy
 from tests.messenger.conftest import Messenger, psid
+from workers.jobs.responses import JOB_PREFIX, SECOND_LOOK
+from workers.queues import queue
 from workers.sla_watch import MARKER, watch
 
 ASKED = "Где мой заказ? 😟 我的订单在哪里？"
@@ -81,3 +85,35 @@ def test_a_polled_conversation_has_the_webhook_s_thread_and_the_same_first_respo
     assert question["thread_external_id"] == reply["thread_external_id"] == \
         messenger.thread(customer)
     answered(question, reply)
+
+
+def test_an_answer_written_before_its_question_is_found_by_the_second_look(
+        messenger: Messenger) -> None:
+    # The race of two workers: the Page's echo is applied before the customer's message it
+    # answers, so the answer's own look at the conversation finds no one waiting.
+    customer = psid()
+    asked = messenger.customer_writes(customer, ASKED, ts=int(time.time()) - 300)
+    answer = messenger.page_answers(customer, ANSWER)
+    before = datetime.now(UTC).replace(microsecond=0)
+    messenger.deliver(answer)
+    messenger.work("webhooks")
+    after = datetime.now(UTC)
+    messenger.deliver(asked)
+    messenger.work("webhooks")
+    question = messenger.interaction(asked)
+    assert question.datetime("first_response_at") is None, "the race: the message waits"
+
+    sync = queue(messenger.api.redis, "sync")
+    scheduled = ScheduledJobRegistry(queue=sync)
+    (look,) = [Job.fetch(job_id, connection=messenger.api.redis)
+               for job_id in scheduled.get_job_ids() if job_id.startswith(JOB_PREFIX)]
+    due = scheduled.get_scheduled_time(look)  # to the second
+    assert before + SECOND_LOOK <= due <= after + SECOND_LOOK, \
+        "the second look comes SECOND_LOOK after the answer was applied"
+    scheduled.remove(look)
+    sync.enqueue_job(look)  # its time has come
+    messenger.work("sync")
+
+    answered(messenger.interaction(asked), messenger.interaction(answer))
+    messenger.work("sync")  # the look is not planned again: nothing more to run
+    assert not [j for j in scheduled.get_job_ids() if j.startswith(JOB_PREFIX)]

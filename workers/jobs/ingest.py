@@ -43,17 +43,17 @@ from connectors.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from connectors.suitecrm import Record, SuiteCRMClient
+from connectors.suitecrm import SuiteCRMClient
 from plugin.advocates import kudos_in
 from plugin.sync.ids import interaction_id
 from plugin.sync.items import BadItem, NotAnItem, SocialItem, from_event, is_serialised
 from plugin.sync.pipeline import Annotate, Applied, Step, apply_item
 from plugin.sync.rules import SyncRules
 from plugin.sync.steps import SyncSteps
-from workers import own_writes, queues, runtime, wave_alerts
-from workers.feed_items import KIND_OF_MODULE
-from workers.jobs import advocates, feed
+from workers import queues, runtime, wave_alerts
+from workers.jobs import advocates, written
 from workers.jobs import kudos as kudos_job
+from workers.jobs import responses as responses_job
 from workers.queues import DEFAULT_POLICY, JobPolicy, Purpose
 from workers.throttle import obeys_retry_after
 
@@ -177,43 +177,15 @@ def ingest_with(connection: redis.Redis, crm: SuiteCRMClient, event: Mapping[str
     except LockError as exc:
         raise ItemBusy(f"{item.network} {item.external_id} is being written by another "
                        "worker; retried later") from exc
-    _remember_own_writes(connection, applied)
-    _publish(connection, crm, applied)
+    written.remember_own_writes(connection, applied.writes())
+    written.publish_writes(connection, crm, applied.writes())
     if site is not None:
+        responses_job.enqueue_second_look(connection, item)
         wave_alerts.observe_applied(connection, applied, site.managers)
         _advocacy(connection, crm, applied, site)
     summary = applied.summary()
     summary["outcome"] = applied.interaction.outcome
     return summary
-
-
-def _remember_own_writes(connection: redis.Redis, applied: Applied) -> None:
-    """Tell the loop guard (``workers.own_writes``) which records the service itself just
-    wrote, so that their changes coming back from SuiteCRM are not taken for a person's.
-    SuiteCRM answers every write with its ``date_modified``; should one lack it, the
-    write's moment is now."""
-    for written in applied.writes():
-        own_writes.remember(connection, written.module, written.record_id,
-                            written.date_modified or datetime.now(UTC))
-
-
-def _publish(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied) -> None:
-    """Put what the sync wrote into the reps' feeds now, from SuiteCRM's own answers.
-
-    The same changes also come back through SuiteCRM's change outbox, marked as the
-    service's own; the feed then finds their version already there and reads nothing
-    (``workers.jobs.feed``), and the outbox is drained by the notices and the scheduler,
-    not by one more job per item. A publish that fails on SuiteCRM (the account owner
-    could not be read) is left to that road, which reads the record again."""
-    latest: dict[tuple[str, str], Record] = {}
-    for written in applied.writes():
-        if written.record is not None and written.module in KIND_OF_MODULE:
-            latest[(written.module, written.record_id)] = written.record
-    for (module, _), record in latest.items():
-        try:
-            feed.publish_record(connection, crm, module, record)
-        except ConnectorError as exc:
-            log.warning("feed: %s %s left to the change outbox: %s", module, record.id, exc)
 
 
 def _advocacy(connection: redis.Redis, crm: SuiteCRMClient, applied: Applied,
