@@ -38,6 +38,8 @@ from workers.jobs.outbox import FUNCTION as DRAIN_OUTBOX
 from workers.jobs.poll import POLL_ALL
 from workers.jobs.reconcile import FUNCTION as RECONCILE
 from workers.jobs.sla import FUNCTION as SLA_WATCH
+from workers.jobs.suitecrm_back import EVERY_SECONDS as SUITECRM_BACK_EVERY
+from workers.jobs.suitecrm_back import FUNCTION as SUITECRM_BACK
 from workers.jobs.waves import FUNCTION as WAVE_CHECK
 from workers.queues import DEFAULT_POLICY, Purpose, queue_name
 from workers.recovery import FUNCTION as RECOVER
@@ -85,6 +87,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("wave-check", WAVE_CHECK, every=300, purpose="webhooks"),
     # Jobs and reps' locks that a killed worker left behind go back to the queues.
     Periodic("recover-abandoned", RECOVER, every=60, purpose="crm"),
+    # Jobs that failed while SuiteCRM was away run as soon as it answers again.
+    Periodic("suitecrm-back", SUITECRM_BACK, every=SUITECRM_BACK_EVERY, purpose="crm"),
     # Advocate scores decay with time: recompute them once a day.
     Periodic("advocates-rescore", RESCORE_ADVOCATES, every=DAY, timeout_seconds=1800),
     # Closed social Cases get a drafted public reply (the close-loop group of the stream).

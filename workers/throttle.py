@@ -30,11 +30,14 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 from rq.job import Job
 
-from connectors.errors import RateLimitedError, RetryLaterError
+from connectors.errors import RateLimitedError, RetryLaterError, UnavailableError
 from connectors.facebook import FacebookClient, UsageGovernor
 from connectors.facebook.governor import SharedReading
 
 log = logging.getLogger(__name__)
+
+WAITS_FOR = "socialcrm_waits_for"  # job meta: the service a failed job waits for
+SUITECRM = "suitecrm"  # connectors.suitecrm's errors name this service
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -88,13 +91,37 @@ def wait_as_told(job: Job | None, error: RetryLaterError) -> None:
         job.retries_left += 1  # throttled, not failed: the retry is not used up
 
 
+def mark_waiting(job: Job | None, error: RetryLaterError) -> None:
+    """Mark a job that failed because SuiteCRM did not answer (down, refusing, timing
+    out, 5xx without a named wait) as waiting for it, so ``workers.jobs.suitecrm_back``
+    can run it as soon as SuiteCRM answers again instead of at its backoff's next step;
+    any other reason clears the mark."""
+    if job is None:
+        return
+    waits = (isinstance(error, UnavailableError) and error.service == SUITECRM
+             and error.retry_after is None)
+    if waits == (job.meta.get(WAITS_FOR) == SUITECRM):
+        return
+    if waits:
+        job.meta[WAITS_FOR] = SUITECRM
+    else:
+        job.meta.pop(WAITS_FOR, None)
+    try:
+        job.save_meta()  # type: ignore[no-untyped-call]
+    except RedisError as exc:  # the job's own error is the one to report
+        log.warning("job %s: not marked as waiting for SuiteCRM (%s)", job.id, exc)
+
+
 @contextmanager
 def retries_as_told() -> Iterator[None]:
-    """Around a job's work: a ``RetryLaterError`` sets the retry's wait, then goes on up."""
+    """Around a job's work: a ``RetryLaterError`` sets the retry's wait (and marks a job
+    waiting for SuiteCRM), then goes on up."""
     try:
         yield
     except RetryLaterError as error:
-        wait_as_told(get_current_job(), error)
+        job = get_current_job()
+        wait_as_told(job, error)
+        mark_waiting(job, error)
         raise
 
 

@@ -15,6 +15,7 @@ from connectors.suitecrm import Filter, Record, SuiteCRMClient
 from sandboxes.suitecrm import SuiteCRMSandbox
 from tests.mobile.conftest import Api
 from tests.updates.conftest import SALLY, InProcess, make_record, post, status_of, unique
+from workers.jobs import suitecrm_back
 from workers.jobs.updates import apply_job_id
 from workers.queues import queue
 from workers.updates.runner import BROKE, GAVE_UP, SIGNED_OUT
@@ -92,6 +93,46 @@ def test_suitecrm_down_is_retried_then_given_up_with_a_reason(
     assert (given_up["status"], given_up["reason"]) == ("failed", GAVE_UP)
     assert status_of(api, sally_headers, second)["status"] == "applied", \
         "the queue goes on behind an update that gave up"
+
+
+def test_an_update_that_waited_for_suitecrm_runs_as_soon_as_it_answers(
+        api: Api, sally_headers: dict[str, str], crm: SuiteCRMClient,
+        suitecrm: SuiteCRMSandbox, in_process: InProcess) -> None:
+    update_id = accepted(api, sally_headers, task_body(unique("Back again")))
+
+    def answers() -> object:
+        return crm.list("Users", fields=["user_name"], page_size=1)
+
+    suitecrm.faults.configure(fail_next=1000, fail_status=503)
+    try:
+        in_process.run_jobs("crm")
+        assert status_of(api, sally_headers, update_id)["status"] == "queued"
+        assert [job.id for _, job in suitecrm_back.waiting_jobs(api.redis)] == [
+            apply_job_id(update_id)], "marked as waiting for SuiteCRM"
+        assert suitecrm_back.run_waiting(api.redis, answers) == [], \
+            "SuiteCRM still away: the job keeps its backoff"
+        assert len(queue(api.redis, "crm").scheduled_job_registry) == 1
+    finally:
+        suitecrm.faults.clear()
+    assert suitecrm_back.run_waiting(api.redis, answers) == [apply_job_id(update_id)]
+    assert len(queue(api.redis, "crm").scheduled_job_registry) == 0, "on its queue now"
+    in_process.run_jobs("crm")
+    assert status_of(api, sally_headers, update_id)["status"] == "applied"
+    assert suitecrm_back.waiting_jobs(api.redis) == []
+
+
+def test_a_job_refused_for_another_reason_is_not_taken_for_one_waiting_for_suitecrm(
+        api: Api, sally_headers: dict[str, str], crm: SuiteCRMClient,
+        suitecrm: SuiteCRMSandbox, in_process: InProcess) -> None:
+    update_id = accepted(api, sally_headers, task_body(unique("Throttled")))
+    suitecrm.faults.configure(fail_next=1000, fail_status=429)  # busy, not away
+    try:
+        in_process.run_jobs("crm")
+    finally:
+        suitecrm.faults.clear()
+    assert status_of(api, sally_headers, update_id)["status"] == "queued"
+    assert len(queue(api.redis, "crm").scheduled_job_registry) == 1, "retried later"
+    assert suitecrm_back.waiting_jobs(api.redis) == [], "throttling is not an outage"
 
 
 def test_a_rep_who_logged_out_gets_log_in_again(
