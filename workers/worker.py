@@ -16,8 +16,9 @@ list, so with the default (crm, webhooks, outbound, sync) a backfill on ``sync``
 while a rep's update on ``crm`` is pending.
 
 Redis outages and failovers. RQ retries a lost connection only while it waits for a job;
-one lost while it checks for suspension, records a job's outcome or sends a heartbeat
-ends its loop, and the process exits (under ``socialcrm run`` that stops everything).
+one lost while it starts (registers, subscribes, starts its scheduler), checks for
+suspension, records a job's outcome or sends a heartbeat ends its loop, and the process
+exits (under ``socialcrm run`` that stops everything).
 ``SocialCRMWorker`` rides such an outage out instead: it logs one line, retries with a
 capped, jittered back-off until Redis (or, through Sentinel, the new primary) answers,
 then registers itself anew and runs a recovery pass (``workers.recovery``), which gives
@@ -90,6 +91,20 @@ class SocialCRMWorker(QuickExitWorker):
         current()  # raises RuntimeNotInstalled with what to run instead
         return bool(super().work(*args, **kwargs))
 
+    def bootstrap(self, *args: Any, **kwargs: Any) -> None:
+        """RQ's start (register, subscribe, set the state), riding out an outage that
+        begins in the middle of it: once Redis answers the worker registers anew (the
+        ride-out's rejoin) and listens for commands if it did not yet."""
+        try:
+            super().bootstrap(*args, **kwargs)
+        except REDIS_DOWN as error:
+            self._ride_out(error)
+            if self.pubsub_thread is None:
+                self._or_skip(self.subscribe)
+
+    def _start_scheduler(self, *args: Any, **kwargs: Any) -> None:
+        self._until_done(super()._start_scheduler, *args, **kwargs)
+
     # The steps of RQ's loop that talk to Redis and end the loop on a lost connection.
     def check_for_suspension(self, burst: bool) -> None:
         self._until_done(super().check_for_suspension, burst)
@@ -120,10 +135,10 @@ class SocialCRMWorker(QuickExitWorker):
             self.log.warning("Worker %s: stopped without deregistering, Redis unreachable "
                              "(%s)", self.name, error)
 
-    def _until_done(self, step: Callable[..., T], *args: Any) -> T:
+    def _until_done(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         while True:
             try:
-                return step(*args)
+                return step(*args, **kwargs)
             except REDIS_DOWN as error:
                 self._ride_out(error)
 

@@ -120,6 +120,44 @@ def test_a_worker_rides_out_redis_going_away_and_still_stops_on_sigterm(
         client.close()
 
 
+def test_a_worker_whose_redis_goes_away_while_it_starts_waits_and_then_works(
+        tmp_path: Path) -> None:
+    # Redis killed the moment the worker registers, while RQ's start still has its state
+    # to set and its scheduler to start: the worker waits instead of exiting.
+    server = Node(tmp_path / "redis", ["--save", ""]).start()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    env = environment(url, Credentials("http://127.0.0.1:9", ("id", "secret"),
+                                       ("id", "secret")))
+    log = tmp_path / "worker.log"
+    with log.open("ab") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "socialcrm", "worker", "--queues", "crm"], cwd=ROOT,
+            env=env, stdout=output, stderr=output, start_new_session=True)
+    client = connect(url, socket_timeout=5)
+    try:
+        deadline = time.monotonic() + 90
+        while not client.keys("rq:worker:*"):  # registered: the rest of the start follows
+            assert time.monotonic() < deadline and worker.poll() is None, log.read_text()
+            time.sleep(0.0005)
+        server.kill()
+        _wait_for(lambda: OUTAGE_LINE in log.read_text(), "the outage was logged", log=log)
+        time.sleep(1)
+        assert worker.poll() is None, log.read_text()[-3000:]
+        server = Node(tmp_path / "redis", ["--save", ""], port=server.port).start()
+        _wait_for(lambda: BACK_LINE in log.read_text(), "the worker came back", log=log)
+        enqueue(client, "crm", RECOVER, job_id="after-a-broken-start")
+        _wait_for(lambda: Job.fetch("after-a-broken-start", connection=client).get_status()
+                  == JobStatus.FINISHED, "the worker took work", log=log)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+        server.stop()
+        client.close()
+
+
 def test_the_scheduler_rides_out_redis_going_away_and_enqueues_again(tmp_path: Path) -> None:
     # `socialcrm run`'s supervisor stops every process when one exits: the scheduler too
     # must wait for Redis instead of exiting, then schedule again.

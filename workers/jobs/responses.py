@@ -22,6 +22,7 @@ from plugin.sync.responses import answered_by, may_answer
 from plugin.sync.results import Upserted
 from workers import queues, runtime
 from workers.jobs.written import publish_writes, remember_own_writes
+from workers.throttle import obeys_retry_after
 
 FUNCTION = "workers.jobs.responses.look_again"
 SECOND_LOOK = timedelta(seconds=30)
@@ -39,6 +40,7 @@ def enqueue_second_look(connection: redis.Redis, item: SocialItem,
                              job_id=JOB_PREFIX + key, delay=delay)
 
 
+@obeys_retry_after
 def look_again(event: dict[str, Any]) -> dict[str, Any]:
     """RQ entry point: the customers the answer answered that the first look missed."""
     current = runtime.current()
