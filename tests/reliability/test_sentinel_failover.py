@@ -78,84 +78,90 @@ def _wait_for(check: Callable[[], bool], what: str, timeout: float = 90.0,
         time.sleep(0.1)
 
 
+class _WorkerOnPlainRedis:
+    """One `socialcrm worker` on the crm queue of a plain Redis (no Sentinel) that the
+    test kills and starts again on the same port; the worker's output in ``log``."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.directory = tmp_path / "redis"
+        self.server = Node(self.directory, ["--save", ""]).start()
+        url = f"redis://127.0.0.1:{self.server.port}/0"
+        env = environment(url, Credentials("http://127.0.0.1:9", ("id", "secret"),
+                                           ("id", "secret")))
+        self.log = tmp_path / "worker.log"
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "socialcrm", "worker", "--queues", "crm"], cwd=ROOT,
+                env=env, stdout=output, stderr=output, start_new_session=True)
+        self.client = connect(url, socket_timeout=5)
+
+    def __enter__(self) -> _WorkerOnPlainRedis:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.server.stop()
+        self.client.close()
+
+    def text(self) -> str:
+        return self.log.read_text()
+
+    def redis_back(self) -> None:
+        self.server = Node(self.directory, ["--save", ""], port=self.server.port).start()
+
+    def takes_work(self, job_id: str) -> None:
+        enqueue(self.client, "crm", RECOVER, job_id=job_id)
+        _wait_for(lambda: Job.fetch(job_id, connection=self.client).get_status()
+                  == JobStatus.FINISHED, "the worker took work", log=self.log)
+
+    def stops_on_sigterm(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        assert self.process.wait(timeout=60) == 0, self.text()[-3000:]
+
+
 def test_a_worker_rides_out_redis_going_away_and_still_stops_on_sigterm(
         tmp_path: Path) -> None:
     # Plain Redis (no Sentinel), killed twice under one `socialcrm worker`: the worker logs
     # the outage, waits, takes work again when Redis is back, and a SIGTERM during the
     # second outage stops it cleanly instead of leaving it waiting.
-    server = Node(tmp_path / "redis", ["--save", ""]).start()
-    url = f"redis://127.0.0.1:{server.port}/0"
-    env = environment(url, Credentials("http://127.0.0.1:9", ("id", "secret"),
-                                       ("id", "secret")))
-    log = tmp_path / "worker.log"
-    with log.open("ab") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "socialcrm", "worker", "--queues", "crm"], cwd=ROOT,
-            env=env, stdout=output, stderr=output, start_new_session=True)
-    client = connect(url, socket_timeout=5)
-    try:
-        _wait_for(lambda: len(Worker.all(connection=client)) == 1, "the worker started",
-                  log=log)
-        server.kill()
-        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) >= 1, "the outage was logged",
-                  log=log)
-        outages = log.read_text().count(OUTAGE_LINE)
-        assert worker.poll() is None, "the worker did not exit on the outage"
-        server = Node(tmp_path / "redis", ["--save", ""], port=server.port).start()
-        _wait_for(lambda: log.read_text().count(BACK_LINE) >= 1, "the worker came back",
-                  log=log)
-        enqueue(client, "crm", RECOVER, job_id="after-the-outage")
-        _wait_for(lambda: Job.fetch("after-the-outage", connection=client).get_status()
-                  == JobStatus.FINISHED, "the worker took work again", log=log)
-        server.kill()
-        _wait_for(lambda: log.read_text().count(OUTAGE_LINE) > outages, "the second outage",
-                  log=log)
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-        server.stop()
-        client.close()
+    with _WorkerOnPlainRedis(tmp_path) as worker:
+        _wait_for(lambda: len(Worker.all(connection=worker.client)) == 1,
+                  "the worker started", log=worker.log)
+        worker.server.kill()
+        _wait_for(lambda: worker.text().count(OUTAGE_LINE) >= 1, "the outage was logged",
+                  log=worker.log)
+        outages = worker.text().count(OUTAGE_LINE)
+        assert worker.process.poll() is None, "the worker did not exit on the outage"
+        worker.redis_back()
+        _wait_for(lambda: BACK_LINE in worker.text(), "the worker came back", log=worker.log)
+        worker.takes_work("after-the-outage")
+        worker.server.kill()
+        _wait_for(lambda: worker.text().count(OUTAGE_LINE) > outages, "the second outage",
+                  log=worker.log)
+        worker.stops_on_sigterm()
 
 
 def test_a_worker_whose_redis_goes_away_while_it_starts_waits_and_then_works(
         tmp_path: Path) -> None:
     # Redis killed the moment the worker registers, while RQ's start still has its state
     # to set and its scheduler to start: the worker waits instead of exiting.
-    server = Node(tmp_path / "redis", ["--save", ""]).start()
-    url = f"redis://127.0.0.1:{server.port}/0"
-    env = environment(url, Credentials("http://127.0.0.1:9", ("id", "secret"),
-                                       ("id", "secret")))
-    log = tmp_path / "worker.log"
-    with log.open("ab") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "socialcrm", "worker", "--queues", "crm"], cwd=ROOT,
-            env=env, stdout=output, stderr=output, start_new_session=True)
-    client = connect(url, socket_timeout=5)
-    try:
+    with _WorkerOnPlainRedis(tmp_path) as worker:
         deadline = time.monotonic() + 90
-        while not client.keys("rq:worker:*"):  # registered: the rest of the start follows
-            assert time.monotonic() < deadline and worker.poll() is None, log.read_text()
+        while not worker.client.keys("rq:worker:*"):  # registered: the rest of the start
+            assert time.monotonic() < deadline and worker.process.poll() is None, \
+                worker.text()
             time.sleep(0.0005)
-        server.kill()
-        _wait_for(lambda: OUTAGE_LINE in log.read_text(), "the outage was logged", log=log)
+        worker.server.kill()
+        _wait_for(lambda: OUTAGE_LINE in worker.text(), "the outage was logged",
+                  log=worker.log)
         time.sleep(1)
-        assert worker.poll() is None, log.read_text()[-3000:]
-        server = Node(tmp_path / "redis", ["--save", ""], port=server.port).start()
-        _wait_for(lambda: BACK_LINE in log.read_text(), "the worker came back", log=log)
-        enqueue(client, "crm", RECOVER, job_id="after-a-broken-start")
-        _wait_for(lambda: Job.fetch("after-a-broken-start", connection=client).get_status()
-                  == JobStatus.FINISHED, "the worker took work", log=log)
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-        server.stop()
-        client.close()
+        assert worker.process.poll() is None, worker.text()[-3000:]
+        worker.redis_back()
+        _wait_for(lambda: BACK_LINE in worker.text(), "the worker came back", log=worker.log)
+        worker.takes_work("after-a-broken-start")
+        worker.stops_on_sigterm()
 
 
 def test_the_scheduler_rides_out_redis_going_away_and_enqueues_again(tmp_path: Path) -> None:

@@ -36,11 +36,25 @@ def pull_down(page: Page) -> None:
     session.detach()
 
 
-def test_scrolling_loads_more_and_a_pull_brings_the_new_ones_marked(
-        phone: Phone, api: Api) -> None:
+def _forty_five_calls(api: Api) -> datetime:
+    """Sally's feed: "Call number 00" (a minute ago) to "Call number 44"; now."""
     now = datetime.now(UTC).replace(microsecond=0)
     for number in range(45):
         publish(api.redis, now - timedelta(minutes=number + 1), f"Call number {number:02d}")
+    return now
+
+
+def _all_forty_five_shown(page: Page) -> None:
+    expect(page.locator(".feed-footer")).to_have_text("That is everything.")
+    items = page.locator("li.item")
+    expect(items).to_have_count(45)
+    titles = items.locator(".item-title").all_text_contents()
+    assert titles == [f"Call number {n:02d}" for n in range(45)], "newest first, none twice"
+
+
+def test_scrolling_loads_more_and_a_pull_brings_the_new_ones_marked(
+        phone: Phone, api: Api) -> None:
+    now = _forty_five_calls(api)
     phone.log_in()
     page = phone.page
     items = page.locator("li.item")
@@ -50,10 +64,7 @@ def test_scrolling_loads_more_and_a_pull_brings_the_new_ones_marked(
     page.get_by_role("button", name="Load more").scroll_into_view_if_needed()
     expect(items).to_have_count(40)
     page.locator(".feed-footer").scroll_into_view_if_needed()
-    expect(page.locator(".feed-footer")).to_have_text("That is everything.")
-    expect(items).to_have_count(45)
-    titles = items.locator(".item-title").all_text_contents()
-    assert titles == [f"Call number {n:02d}" for n in range(45)], "newest first, none twice"
+    _all_forty_five_shown(page)
 
     publish(api.redis, now, "Brand new call")
     page.evaluate("window.scrollTo(0, 0)")
@@ -70,9 +81,7 @@ def test_without_idle_callbacks_the_pages_still_arrive_whole_and_in_order(
         phone: Phone, api: Api) -> None:
     # Safari has no requestIdleCallback: a page read while scrolling is then appended a
     # few items per animation frame instead of in idle time.
-    now = datetime.now(UTC).replace(microsecond=0)
-    for number in range(45):
-        publish(api.redis, now - timedelta(minutes=number + 1), f"Call number {number:02d}")
+    _forty_five_calls(api)
     phone.page.add_init_script("delete window.requestIdleCallback")
     phone.log_in()
     page = phone.page
@@ -82,10 +91,7 @@ def test_without_idle_callbacks_the_pages_still_arrive_whole_and_in_order(
     page.locator(".feed-footer").scroll_into_view_if_needed()
     expect(items).to_have_count(40)
     page.locator(".feed-footer").scroll_into_view_if_needed()
-    expect(page.locator(".feed-footer")).to_have_text("That is everything.")
-    expect(items).to_have_count(45)
-    titles = items.locator(".item-title").all_text_contents()
-    assert titles == [f"Call number {n:02d}" for n in range(45)], "newest first, none twice"
+    _all_forty_five_shown(page)
     assert phone.errors == []
 
 
