@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.live.browser import PageReport, SuiteUI
 
@@ -73,15 +73,32 @@ class EditView:
             page.select_option(f"#{field}_hours", value.at.strftime("%H"))
             page.select_option(f"#{field}_minutes", value.at.strftime("%M"))
         elif isinstance(value, Relate):
-            box = page.locator(f"#EditView #{field}")
-            box.fill("")
-            box.press_sequentially(value.typed, delay=30)
-            results = page.locator(f"#EditView_{field}_results li", has_text=value.pick)
-            results.first.click()
+            self._relate(field, value)
         elif page.locator(f"#EditView select#{field}").count():
             page.select_option(f"#EditView select#{field}", value)
         else:
             page.fill(f"#EditView #{field}", value)
+
+    def _relate(self, field: str, value: Relate) -> None:
+        """Type, pick, and wait until SuiteCRM's quick search has set the hidden id field.
+
+        On a loaded machine a pick clicked while the suggestions were redrawn for the next
+        typed letter was lost (the id stayed empty and the record was saved unrelated):
+        the pick is then made again, at most three times in all."""
+        page = self.page
+        id_field = page.evaluate("f => sqs_objects['EditView_' + f].populate_list[1]", field)
+        hidden = page.locator(f"#EditView input[name={id_field}]")
+        box = page.locator(f"#EditView #{field}")
+        for _ in range(3):
+            box.fill("")
+            box.press_sequentially(value.typed, delay=30)
+            page.locator(f"#EditView_{field}_results li", has_text=value.pick).first.click()
+            try:
+                expect(hidden).not_to_have_value("", timeout=5000)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{field}: SuiteCRM never took the pick {value.pick!r}")
 
     def save(self, name: str) -> tuple[str, PageReport]:
         """Press Save; the detail view SuiteCRM opens next, and the record's id."""
