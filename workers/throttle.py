@@ -33,11 +33,11 @@ from rq.job import Job
 from connectors.errors import RateLimitedError, RetryLaterError, UnavailableError
 from connectors.facebook import FacebookClient, UsageGovernor
 from connectors.facebook.governor import SharedReading
+from connectors.suitecrm.responses import SERVICE as SUITECRM  # what its errors name
 
 log = logging.getLogger(__name__)
 
 WAITS_FOR = "socialcrm_waits_for"  # job meta: the service a failed job waits for
-SUITECRM = "suitecrm"  # connectors.suitecrm's errors name this service
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -19,8 +19,9 @@ from rq import get_current_job
 from rq.job import Job
 
 from connectors.errors import ConnectorError
+from connectors.suitecrm.responses import SERVICE as SUITECRM
 from workers.queues import PURPOSES, Purpose, queue
-from workers.throttle import SUITECRM, WAITS_FOR
+from workers.throttle import WAITS_FOR
 
 FUNCTION = "workers.jobs.suitecrm_back.run_waiting_job"
 EVERY_SECONDS = 30
