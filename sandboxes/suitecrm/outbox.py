@@ -53,7 +53,8 @@ class ChangeOutbox:
         if not self.follows(schema):
             return
         if before is not None and row.get("deleted") == "1" and before.get("deleted") != "1":
-            self.deleted(schema, row, actor)
+            # A delete by save is stamped with the date the save stored, as the hook does.
+            self._append(schema, row, "delete", [], actor, row.get(schema.modified_field))
             return
         changed = _set_fields(schema, row, sent) if before is None else _changed_fields(
             schema, before, row)

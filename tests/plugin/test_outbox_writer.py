@@ -83,15 +83,16 @@ def test_the_outbox_records_changes_before_the_service_is_configured(php: PhpRun
 
 def test_a_save_that_deletes_is_a_delete(php: PhpRunner) -> None:
     """V8's PATCH with "deleted": 1 saves the record with deleted = 1 and runs only the
-    after_save hooks."""
-    out = run(php, [{"op": "save", "bean": bean("Tasks", "t-1", {"deleted": 1, "status": "x",
-                                                                 "assigned_user_id": "u-a"},
-                                                fetched={"deleted": "0", "status": "x"})},
+    after_save hooks; the row carries the date_modified that save stored, which V8 answers
+    (the service knows its own delete by it), not the hook's later clock."""
+    out = run(php, [{"op": "save", "bean": bean("Tasks", "t-1", {
+        "deleted": 1, "status": "x", "assigned_user_id": "u-a",
+        "date_modified": "2026-11-22 08:04:07"}, fetched={"deleted": "0", "status": "x"})},
                     {"op": "pending"}], settings_table={}, db="accepts",
               current_user_id="u-deleter")
     assert [(r["action"], r["changed_fields"], r["record_assigned_user_id"],
-             r["modified_user_id"]) for r in inserts(out)] == [
-        ("delete", "", "u-a", "u-deleter")]
+             r["modified_user_id"], r["record_date_modified"]) for r in inserts(out)] == [
+        ("delete", "", "u-a", "u-deleter", "2026-11-22T08:04:07Z")]
 
 
 def test_a_database_that_refuses_or_fails_is_logged_and_the_save_goes_on(

@@ -58,7 +58,8 @@ class SCRM_ChangeNotifier
     {
         try {
             self::queue($bean, self::isDeletedBySave($bean) ? 'delete'
-                : (self::isNewRecord($bean) ? 'create' : 'update'));
+                : (self::isNewRecord($bean) ? 'create' : 'update'),
+                isset($bean->date_modified) ? $bean->date_modified : null);
         } catch (\Throwable $error) {
             self::internalError($error);
         }
@@ -80,11 +81,14 @@ class SCRM_ChangeNotifier
         }
     }
 
-    /** after_delete hook. */
+    /**
+     * after_delete hook. SugarBean::mark_deleted stamps the row's date_modified in its UPDATE
+     * and leaves the bean's the one it loaded, so the row is stamped with the event's time.
+     */
     public function afterDelete($bean, $event = '', $arguments = array())
     {
         try {
-            self::queue($bean, 'delete');
+            self::queue($bean, 'delete', null);
         } catch (\Throwable $error) {
             self::internalError($error);
         }
@@ -125,8 +129,11 @@ class SCRM_ChangeNotifier
     /**
      * Append the change to the outbox, then queue its event for this request's notice (when the
      * service is configured). A save that changed nothing is neither.
+     *
+     * @param string|null $recordDateModified the date_modified this change stored (a save's,
+     *     a delete by save's included); null when the bean does not hold it (mark_deleted)
      */
-    public static function queue($bean, $action)
+    public static function queue($bean, $action, $recordDateModified)
     {
         $assigned = null;
         $key = self::key($bean);
@@ -142,7 +149,7 @@ class SCRM_ChangeNotifier
         if ($action === 'update' && empty($event['changed_fields'])) {
             return;
         }
-        SCRM_OutboxWriter::append($event, isset($bean->date_modified) ? $bean->date_modified : null);
+        SCRM_OutboxWriter::append($event, $recordDateModified);
         if (self::config() === null) {
             return;
         }

@@ -33,8 +33,9 @@ class SCRM_OutboxWriter
      * Append the row of one change event (SCRM_ChangeEvent::build).
      *
      * @param array $event the change event; its event_id becomes the row's id
-     * @param string|null $recordDateModified the record's date_modified as SuiteCRM stored it
-     *     (UTC "Y-m-d H:i:s"); for a delete, or when it is missing, the event's time
+     * @param string|null $recordDateModified the record's date_modified as this change stored it
+     *     (UTC "Y-m-d H:i:s"), a delete by save's included, so the service knows its own write
+     *     by the date V8 answered; when it is missing (mark_deleted), the event's time
      * @return bool whether the row was written
      */
     public static function append(array $event, $recordDateModified = null)
@@ -82,7 +83,7 @@ class SCRM_OutboxWriter
             'action' => $action,
             'changed_fields' => implode(',', $event['changed_fields']),
             'record_assigned_user_id' => $event['assigned_user_id'],
-            'record_date_modified' => $action !== 'delete' && self::isDbDatetime($recordDateModified)
+            'record_date_modified' => self::isDbDatetime($recordDateModified)
                 ? str_replace(' ', 'T', (string) $recordDateModified) . 'Z' : $event['occurred_at'],
             'occurred_at' => $event['occurred_at'],
         );
