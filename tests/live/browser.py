@@ -48,7 +48,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 900}
 PACKAGE_MARKERS = ("SCRM", "scrm")
-TIMEOUT_MS = 10_000
+# How long a click, a page or an AJAX panel may take before the test gives up. CI runs this
+# suite beside `make test` on two CPUs, where SuiteCRM's subpanel AJAX has taken over 10 s.
+TIMEOUT_MS = 30_000
+# A bulk action saves every selected record in one request (50 saves, each with its hooks).
+BULK_ACTION_MS = 120_000
 
 # PHP's display format: "<b>Warning</b>:  Undefined variable $x in <b>/f.php</b> on line <b>3</b>".
 _PHP_ERROR = re.compile(

@@ -18,7 +18,7 @@ from typing import Any
 import redis
 
 from connectors.suitecrm import SuiteCRMClient
-from tests.live.browser import PageReport, SuiteUI
+from tests.live.browser import BULK_ACTION_MS, PageReport, SuiteUI
 from tests.live.host import Database
 from tests.live.ui_forms import ListView
 from workers import crm_outbox
@@ -51,8 +51,8 @@ def mass_update_all(ui: SuiteUI, field: str, value: str, shot: str) -> PageRepor
     page.locator("#massupdate_listview_top").click()
     page.select_option(f"#massupdate_form select#mass_{field}", value)
     page.once("dialog", lambda dialog: dialog.accept())
-    with page.expect_navigation():
-        page.locator("#update_button").click()
+    with page.expect_navigation(timeout=BULK_ACTION_MS):
+        page.locator("#update_button").click(timeout=BULK_ACTION_MS)
     return ui.check(shot)
 
 
@@ -62,8 +62,8 @@ def mass_delete_all(ui: SuiteUI, shot: str) -> PageReport:
     delete = "#actionLinkTop a.parent-dropdown-action-handler#delete_listview_top"
     open_bulk_action(ui, delete)
     page.once("dialog", lambda dialog: dialog.accept())
-    with page.expect_navigation():
-        page.locator(delete).click()
+    with page.expect_navigation(timeout=BULK_ACTION_MS):
+        page.locator(delete).click(timeout=BULK_ACTION_MS)
     return ui.check(shot)
 
 
