@@ -9,6 +9,7 @@ different from what was sent.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
@@ -42,12 +43,28 @@ class Tally:
 
 
 def statuses(client: redis.Redis, update_ids: Mapping[int, str]) -> Counter[str]:
-    """How many of the updates stand in each state (``missing``: not in Redis at all)."""
+    """How many of the updates stand in each state (``missing``: not in Redis at all). A
+    failed or conflicting update counts under its state and the reason it was given
+    (``failed: log in again…``), so a scenario that ends with one says why."""
     with client.pipeline(transaction=False) as pipe:
         for update_id in update_ids.values():
-            pipe.hget(update_key(update_id), "status")
+            pipe.hmget(update_key(update_id), ["status", "result"])
         answers = pipe.execute()
-    return Counter(answer.decode() if answer else "missing" for answer in answers)
+    return Counter(_state(status, result) for status, result in answers)
+
+
+def _state(status: bytes | None, result: bytes | None) -> str:
+    if status is None:
+        return "missing"
+    state = status.decode()
+    if state not in ("failed", "conflict") or not result:
+        return state
+    try:
+        outcome = json.loads(result)
+    except ValueError:
+        return state
+    detail = outcome.get("reason") or outcome.get("fields") if isinstance(outcome, dict) else None
+    return f"{state}: {detail}" if detail else state
 
 
 def wait_until_done(client_for: Callable[[], redis.Redis], update_ids: Mapping[int, str],

@@ -9,6 +9,10 @@ What the real API does (see the recordings the contract tests replay):
 * SQL on something that is not a column (a filter on a relate field, a sort on a link)
   answers 400 with the JSON error *followed by* "Database failure. Please refer to
   suitecrm.log for details." as raw text: the JSON at the start is read alone;
+* a query that fails because the database went away mid-request (MariaDB stopping) is
+  answered **400** too, with the connection's error as detail (``"No such file or
+  directory"``, the socket gone) and the same "Database failure" words after the JSON:
+  an outage, retried like a 5xx, never a refusal of the request;
 * auth errors use the OAuth shape ``{"error", "error_description", "hint", "message"}``
   with 401; the token endpoint answers a wrong user password with **500 and the
   password inside the message**, and an unknown client id with 500 as well. Both are
@@ -39,6 +43,12 @@ from connectors.transport import parse_retry_after
 SERVICE = "suitecrm"
 _NOT_FOUND = re.compile(r"module with id .* is not found$")
 _EXISTS = re.compile(r"^Bean .* with id .* is already exist")
+_DATABASE_FAILURE = "Database failure. Please refer to suitecrm.log"
+# What MySQL and MariaDB clients say when the server is gone or cannot take the query now.
+_DATABASE_GONE = re.compile(
+    r"No such file or directory|Connection refused|Connection reset|server has gone away|"
+    r"Lost connection to|Server shutdown in progress|Too many connections|Can't connect to|"
+    r"Deadlock found|Lock wait timeout exceeded", re.IGNORECASE)
 
 
 def json_body(response: requests.Response) -> Any:
@@ -110,6 +120,9 @@ def classify_api(response: requests.Response) -> ConnectorError | None:
         return NotFoundError(str(body.get("message") or "no such route"), service=SERVICE,
                              status=status)
     detail = error_detail(body)
+    if _DATABASE_GONE.search(detail) and _DATABASE_FAILURE in response.text:
+        return UnavailableError(f"SuiteCRM lost its database ({detail})", service=SERVICE,
+                                status=status)
     if _NOT_FOUND.search(detail):
         return NotFoundError(detail, service=SERVICE, status=status, detail=detail)
     if _EXISTS.search(detail):

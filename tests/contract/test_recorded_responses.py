@@ -13,6 +13,7 @@ from connectors.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    UnavailableError,
     ValidationError,
 )
 from connectors.suitecrm.pagination import PageIterator
@@ -71,6 +72,23 @@ def test_already_exists_is_a_conflict():
     response._content = (b'{"errors":{"status":400,"title":null,"detail":'
                          b'"Bean Contacts with id 4d21 is already exist"}}')
     assert isinstance(classify_api(response), ConflictError)
+
+
+def test_a_database_lost_mid_request_is_an_outage_not_a_refusal():
+    """The real SuiteCRM 7.14 answered a create so while MariaDB stopped (its record may
+    be written already): retried like a 5xx, never an update failed for the rep. SQL that
+    SuiteCRM cannot run (a filter on a field that is no column) stays a refusal."""
+    response = as_response("094")
+    response._content = (b'{\n    "errors": {\n        "status": 400,\n        "title": null,\n'
+                         b'        "detail": "No such file or directory"\n    }\n}'
+                         b"Database failure. Please refer to suitecrm.log for details.")
+    error = classify_api(response)
+    assert isinstance(error, UnavailableError) and error.status == 400
+    assert "No such file or directory" in str(error)
+    failure = b"Database failure. Please refer to suitecrm.log for details."
+    response._content = (b'{"errors":{"status":400,"title":null,"detail":"' + failure + b'"}}'
+                         + failure)
+    assert isinstance(classify_api(response), ValidationError)
 
 
 @pytest.mark.parametrize("prefix", ["032", "033", "035", "036", "037", "051", "064", "081",
