@@ -61,7 +61,7 @@ from bench.support.rep_feed import (
 )
 from bench.support.target import Cleanup, configured_label
 from connectors.suitecrm import SuiteCRMClient
-from workers.feed_items import FeedItem
+from workers.feed_items import FeedItem, reference
 from workers.redis_server import EmbeddedRedis, free_port
 
 CLIENTS = 16
@@ -155,7 +155,7 @@ def _measure(target: MobileTarget, redis_url: str, directory: Path, cleanup: Cle
         (session,) = log_in(api.url, [target.feed_rep], 1)
         connection = Connection(api.url)
         measured.feed_sizes, page = feed_sizes(connection, session.headers)
-        _check_page(page, {item.id for item in view.items})
+        _check_page(page, {reference(item.module, item.record_id) for item in view.items})
         bare = ApiServer(replace(settings, api_port=free_port()), app=_bare_app(
             directory, connection, session.headers, page))
         with bare:

@@ -26,7 +26,7 @@ from typing import Literal
 import redis
 
 from workers.feed import CHANGE_FLOORS, LIVE, PREFIX, SYNC_GENERATIONS
-from workers.feed_codec import api_dict, api_json, version_text
+from workers.feed_codec import record_of, version_text
 from workers.feed_items import item_id as item_id_of
 
 GENERATIONS_KEY = PREFIX + "generations"  # the counter generations are drawn from
@@ -105,8 +105,9 @@ class Tombstone:
 class Delta:
     """The changes after a token: each record once, as its current item or a tombstone.
 
-    ``items`` are (item id, the item's JSON as the API answers it) pairs; ``more``: the
-    log holds further changes, ask again with ``next_token`` at once."""
+    ``items`` are (item id, stored element) pairs, as a page's entries are (the API turns
+    each into its item with ``feed_codec.api_item``); ``more``: the log holds further
+    changes, ask again with ``next_token`` at once."""
 
     items: tuple[tuple[bytes, bytes], ...]
     tombstones: tuple[Tombstone, ...]
@@ -169,10 +170,10 @@ def _added(latest: dict[str, tuple[bytes, bytes] | Tombstone], item_id: str,
     later entry of the log (maybe past this delta) tells the record's latest state."""
     if not data:
         return
-    item = api_dict(data)
-    record = f"{item['module']}/{item['record_id']}"
+    module, record_id = record_of(data)
+    record = f"{module}/{record_id}"
     latest.pop(record, None)  # the record's latest change comes last
-    latest[record] = (item_id.encode(), api_json(item))
+    latest[record] = (item_id.encode(), data)
 
 
 def _gone_reason(text: str) -> GoneReason:

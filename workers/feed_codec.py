@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-from workers.feed_items import ELLIPSIS, VERSION_FORMAT, FeedItem, Kind
+from workers.feed_items import ELLIPSIS, VERSION_FORMAT, FeedItem, Kind, reference
 from workers.feed_items import item_id as derived_id
 
 SORT_KEY_LENGTH = 34  # ten digits of epoch seconds, then the 24 hex digits of the item id
@@ -149,9 +149,9 @@ def element(item: FeedItem) -> str:
 
 
 def api_dict(data: bytes) -> dict[str, Any]:
-    """The item as the API answers it (``FeedItem.to_dict`` without ``ref``, ``id`` first),
-    from its stored form; JSON of the store's first layout (with or without ``id``) as it
-    was."""
+    """Every field of the item (``FeedItem.to_dict`` without ``ref``, ``id`` first), from
+    its stored form; JSON of the store's first layout (with or without ``id``) as it was.
+    The API shows a part of it (:func:`api_view`)."""
     if data.startswith(b"{"):
         return cast(dict[str, Any], json.loads(data))
     bracket = data.index(b"[", HEADER_LENGTH)
@@ -179,26 +179,30 @@ def api_dict(data: bytes) -> dict[str, Any]:
     return item
 
 
-def api_item(item_id: bytes, data: bytes) -> bytes:
-    """The item as the API answers it, compact UTF-8 JSON with ``id`` first, without a
-    ``summary`` that only repeats the title (a comment's words are often both: a phone
-    showed them twice and read them twice over the network); JSON that is already the
-    API's passes as it is."""
-    if data.startswith(b'{"id":'):
-        return data
-    if data.startswith(b"{"):  # the first layout's compact form: no id inside
-        return api_json(_unrepeated({"id": item_id.decode(), **api_dict(data)}))
-    return api_json(_unrepeated(api_dict(data)))
+def api_item(data: bytes) -> bytes:
+    """The item as the API answers it, compact UTF-8 JSON (:func:`api_view`)."""
+    return api_json(api_view(api_dict(data)))
 
 
-def _unrepeated(item: dict[str, Any]) -> dict[str, Any]:
-    if item.get("summary") == item["title"]:
-        del item["summary"]
-    return item
+def api_view(item: dict[str, Any]) -> dict[str, Any]:
+    """What a phone gets of an :func:`api_dict`. Its ``id`` is the record's reference,
+    ``Module:id``, the text of ``related`` and of the API's ``record`` filter: a timeline
+    holds one item per record, so that is how an app keys, replaces and drops one. The
+    store's item id and version (its own bookkeeping) stay behind, and a ``summary`` that
+    only repeats the title (a comment's words are often both) is left out: a phone showed
+    them twice and read them twice over the network."""
+    view: dict[str, Any] = {"id": reference(item["module"], item["record_id"]),
+                            "kind": item["kind"], "title": item["title"], "at": item["at"]}
+    for name in ("summary", "actor", "network", "sentiment", "status", "permalink",
+                 "related"):
+        value = item.get(name)
+        if value and not (name == "summary" and value == item["title"]):
+            view[name] = value
+    return view
 
 
 def api_json(item: dict[str, Any]) -> bytes:
-    """An :func:`api_dict` as the API sends it."""
+    """An item as the API sends it."""
     return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
 
 

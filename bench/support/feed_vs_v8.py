@@ -46,7 +46,7 @@ class Sizes:
 
 
 def page_ids(body: bytes) -> list[str]:
-    """The item ids of a feed page, in order."""
+    """The item ids of a feed page (their records, ``Module:id``), in order."""
     return [str(item["id"]) for item in json.loads(body)["items"]]
 
 

@@ -31,6 +31,7 @@ from flask import Response, request
 from workers.feed import StoredPage
 from workers.feed_changes import Delta
 from workers.feed_codec import api_item
+from workers.feed_items import reference
 
 JSON = "application/json"
 ITEM_CACHE = 4096  # items per process
@@ -42,8 +43,8 @@ def page_body(page: StoredPage) -> bytes:
 
 
 def changes_body(delta: Delta) -> bytes:
-    tombstones = [{"module": t.module, "record_id": t.record_id, "item_id": t.item_id,
-                   "reason": t.reason} for t in delta.tombstones]
+    tombstones = [{"id": reference(t.module, t.record_id), "reason": t.reason}
+                  for t in delta.tombstones]
     return (b'{"items":[' + _items(delta.items) + b'],"tombstones":'
             + json.dumps(tombstones, ensure_ascii=False, separators=(",", ":")).encode()
             + b',"next_token":' + json.dumps(delta.next_token).encode()
@@ -70,9 +71,9 @@ def uncached(body: bytes) -> Response:
 
 
 def _items(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
-    return b",".join(_served(item_id, data) for item_id, data in entries)
+    return b",".join(_served(data) for _item_id, data in entries)
 
 
 @functools.lru_cache(maxsize=ITEM_CACHE)
-def _served(item_id: bytes, data: bytes) -> bytes:
-    return api_item(item_id, data)
+def _served(data: bytes) -> bytes:
+    return api_item(data)

@@ -49,14 +49,13 @@ class ChangesQuerySchema(ma.Schema):
 class FeedItemSchema(ma.Schema):
     """One compact item; the record's detail comes from the record endpoints."""
 
-    id = ma.fields.String(required=True, metadata={
-        "description": "The item (one version of one record)"})
+    id = ma.fields.String(required=True, validate=ma.validate.Regexp(RECORD_REFERENCE), metadata={
+        "description": "The record the item is about, `Module:id` (the text of `related` "
+                       "and of the `record` filter). A feed holds one item per record, its "
+                       "latest: keep items by id, a newer one replaces the older",
+        "example": "SCRM_SocialInteractions:041e3f95-6b1f-4c5e-9a2b-7c8d9e0f1a2b"})
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS), metadata={
         "description": "What the item is about (filter with `type`)"})
-    module = ma.fields.String(required=True, metadata={"description": "SuiteCRM module"})
-    record_id = ma.fields.String(required=True, metadata={"description": "SuiteCRM record"})
-    version = ma.fields.String(required=True, metadata={
-        "description": "The record's date_modified, YYYYMMDDTHHMMSSZ"})
     title = ma.fields.String(required=True, metadata={"description": "At most 80 characters"})
     at = ma.fields.DateTime(required=True, metadata={
         "description": "When it happened (UTC); the feed is newest first"})
@@ -82,9 +81,8 @@ class FeedPageSchema(ma.Schema):
 class TombstoneSchema(ma.Schema):
     """A record whose item left the rep's feed: drop it."""
 
-    module = ma.fields.String(required=True)
-    record_id = ma.fields.String(required=True)
-    item_id = ma.fields.String(required=True, metadata={"description": "The item that left"})
+    id = ma.fields.String(required=True, validate=ma.validate.Regexp(RECORD_REFERENCE), metadata={
+        "description": "The record whose item left, `Module:id`: drop the item with this id"})
     reason = ma.fields.String(required=True, validate=ma.validate.OneOf(REASONS.values()),
                               metadata={"description": "deleted in SuiteCRM, reassigned to "
                                                        "someone else, or trimmed (older "
@@ -93,8 +91,8 @@ class TombstoneSchema(ma.Schema):
 
 class ChangesSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(FeedItemSchema), required=True, metadata={
-        "description": "Items added or replaced: store each by module and record_id, "
-                       "in place of the record's earlier item"})
+        "description": "Items added or replaced: keep each by its id, in place of the "
+                       "record's earlier item"})
     tombstones = ma.fields.List(ma.fields.Nested(TombstoneSchema), required=True)
     next_token = ma.fields.String(required=True, metadata={
         "description": "Send as `since` next time"})

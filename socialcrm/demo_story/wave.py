@@ -124,7 +124,7 @@ def _wave_alert(manager: MobileSession, since: datetime) -> dict[str, Any] | Non
     """The newest complaint-wave alert of the manager's feed detected after ``since``."""
     page = manager.get("/feed", type="alert", limit=50)
     for item in page["items"]:
-        if (item.get("module") == ALERT_MODULE and item.get("status") == "wave"
+        if (str(item["id"]).startswith(f"{ALERT_MODULE}:") and item.get("status") == "wave"
                 and datetime.fromisoformat(item["at"]) >= since):
             return dict(item)
     return None

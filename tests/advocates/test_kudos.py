@@ -18,7 +18,7 @@ from plugin.advocates import KudosRules, kudos_in
 from sandboxes.suitecrm import SuiteCRMSandbox
 from tests.advocates.conftest import CHRIS, MAX, NOW, SALLY, WILL, interaction
 from tests.mobile.conftest import Api
-from workers.kudos import KudosPreferences, kudos_for
+from workers.kudos import KUDOS_MODULE, KudosPreferences, kudos_for
 
 Login = Callable[[str], dict[str, str]]
 
@@ -62,7 +62,7 @@ def test_praise_of_an_account_reaches_its_team_once(
         items = kudos_feed(api, login(user))
         assert len(items) == 1, f"{user} has the kudos once"
         item = items[0]
-        assert item["kind"] == "kudos" and item["record_id"] == f"kudos-{praise.id}"
+        assert item["kind"] == "kudos" and item["id"] == f"{KUDOS_MODULE}:kudos-{praise.id}"
         assert item["summary"] == "Команда Acme — лучшие! 👏 客服太棒了"
         assert item["title"] == "Kudos for Acme «Ромашка» 🌼 from Анна Ли"
         assert f"SCRM_SocialInteractions:{praise.id}" in item["related"]
@@ -93,7 +93,8 @@ def test_a_rep_who_opted_out_gets_no_kudos_and_can_opt_in_again(
     second = interaction(crm, None, "Acme, you are wonderful", account_id=account.id,
                          days=0.05)
     assert kudos_for(redis_client, crm, second).recipients == (SALLY, MAX, WILL)
-    assert [i["record_id"] for i in kudos_feed(api, max_headers)] == [f"kudos-{second.id}"]
+    assert [i["id"] for i in kudos_feed(api, max_headers)] == [
+        f"{KUDOS_MODULE}:kudos-{second.id}"]
 
 
 def test_preferences_take_exactly_a_json_boolean(api: Api, login: Login) -> None:

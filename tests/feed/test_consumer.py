@@ -189,4 +189,4 @@ def test_the_drain_job_runs_on_an_rq_worker_with_the_runtime(redis_client, redis
     assert result["published"] == 3 and result["read"] == 3
     assert [i["title"] for i in whole_timeline(redis_client, WILL)] == ["Отчёт 📝"]
     (stored,) = feed.stored_page(redis_client, WILL).entries
-    assert json.loads(api_item(*stored))["kind"] == "note"
+    assert json.loads(api_item(stored[1]))["kind"] == "note"

@@ -133,7 +133,7 @@ def test_chinese_cyrillic_and_emoji_stay_whole(redis_client):
     (stored,) = redis_client.lrange(feed.LIVE.timeline("u1"), 0, -1)
     assert title in stored.decode("utf-8")  # as characters, not \\u escapes
     assert feed.timeline(redis_client, "u1").items[0].title == title
-    served = json.loads(api_item(entry.id.encode(), stored))
+    served = json.loads(api_item(stored))
     assert served["title"] == title and served["summary"] == "Asked about the renewal"
 
 

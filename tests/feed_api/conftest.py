@@ -53,9 +53,25 @@ def publish(client: redis.Redis, entry: FeedItem, *users: str, max_items: int = 
     assert feed.publish(client, entry, list(users), max_items=max_items) == "published"
 
 
+def served_id(entry: FeedItem) -> str:
+    """An item's id in the API: its record, ``Module:id``."""
+    return f"{entry.module}:{entry.record_id}"
+
+
 def as_served(entry: FeedItem) -> dict[str, Any]:
-    """What the API answers for an item: its compact form without the SuiteCRM link."""
-    return {name: value for name, value in entry.to_dict().items() if name != "ref"}
+    """What the API answers for an item, spelled out from the item (not through the
+    codec): its record's reference as id, then what a phone shows, without the store's
+    item id, version and link, and without a summary that is the title."""
+    served: dict[str, Any] = {"id": served_id(entry), "kind": entry.kind,
+                              "title": entry.title,
+                              "at": entry.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    for name in ("summary", "actor", "network", "sentiment", "status", "permalink"):
+        value = getattr(entry, name)
+        if value and not (name == "summary" and value == entry.title):
+            served[name] = value
+    if entry.related:
+        served["related"] = list(entry.related)
+    return served
 
 
 @pytest.fixture()

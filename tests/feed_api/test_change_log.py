@@ -13,7 +13,7 @@ import pytest
 
 from tests.feed_api.conftest import NOON, as_served, item
 from workers import feed, feed_changes
-from workers.feed_codec import api_item
+from workers.feed_codec import api_item, record_of
 from workers.feed_items import FeedItem
 from workers.feed_upgrade import upgrade_layout
 
@@ -45,8 +45,8 @@ class App:
             for gone in delta.tombstones:
                 self.copy.pop(f"{gone.module}/{gone.record_id}", None)
             for item_id, data in delta.items:
-                stored = json.loads(data)
-                self.copy[f"{stored['module']}/{stored['record_id']}"] = item_id.decode()
+                module, record_id = record_of(data)
+                self.copy[f"{module}/{record_id}"] = item_id.decode()
             self.token = delta.next_token
             if not delta.more:
                 return
@@ -115,7 +115,7 @@ def test_republishing_what_the_timeline_holds_logs_nothing(redis_client):
     retitled = FeedItem.from_json(entry.to_json().replace("客户投诉", "客户表扬"))
     feed.publish(redis_client, retitled, ["u1"])  # same version read again, other text
     (changed,) = feed_changes.changes_since(redis_client, "u1", token).items
-    assert json.loads(changed[1])["title"] == "客户表扬 😡"
+    assert json.loads(api_item(changed[1]))["title"] == "客户表扬 😡"
 
 
 def test_a_rebuilds_fresh_keys_keep_no_change_log(redis_client):
@@ -163,7 +163,7 @@ def test_a_feed_kept_in_the_first_layout_moves_into_this_one(redis_client):
     assert feed.timeline(redis_client, "u1").items == (shared, mine)
     assert feed.timeline(redis_client, "u2").items == (shared,)
     assert sorted(feed.holders(redis_client, "Calls", shared.record_id)) == ["u1", "u2"]
-    served = [json.loads(api_item(*e)) for e in feed.stored_page(redis_client, "u1").entries]
+    served = [json.loads(api_item(e[1])) for e in feed.stored_page(redis_client, "u1").entries]
     assert served == [as_served(shared), as_served(mine)]
     assert not [k for k in redis_client.scan_iter(match=f"{first}*")
                 if k.decode().removeprefix(first).startswith(("tl:", "items:", "recs:", "log",

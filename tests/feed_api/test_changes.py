@@ -10,7 +10,7 @@ import pytest
 
 from connectors.suitecrm import SuiteCRMClient
 from sandboxes.suitecrm import DEMO_SYNC_CLIENT
-from tests.feed_api.conftest import MAX, NOON, SALLY, Api, as_served, item, publish
+from tests.feed_api.conftest import MAX, NOON, SALLY, Api, as_served, item, publish, served_id
 from workers import feed
 from workers.feed_rebuild import rebuild
 
@@ -54,19 +54,19 @@ def test_a_delta_has_adds_replacements_and_tombstones_each_record_once(api, sall
     delta = changes(api, sally_headers, token)
     assert delta["items"] == [as_served(added), as_served(again)]
     assert delta["tombstones"] == [
-        {"module": "Calls", "record_id": reassigned.record_id, "item_id": reassigned.id,
+        {"id": served_id(reassigned),
          "reason": "reassigned"},
-        {"module": "Calls", "record_id": deleted.record_id, "item_id": deleted.id,
+        {"id": served_id(deleted),
          "reason": "deleted"}]
     assert delta["more"] is False
     later = changes(api, sally_headers, delta["next_token"])
     assert later["items"] == [] and later["tombstones"] == []
     # applying the delta to the copy the app had gives the feed as it is now
-    app_copy = {i["record_id"]: i for i in (as_served(e) for e in
+    app_copy = {i["id"]: i for i in (as_served(e) for e in
                                             (kept, moved, reassigned, deleted))}
     for gone in delta["tombstones"]:
-        app_copy.pop(gone["record_id"])
-    app_copy.update({i["record_id"]: i for i in delta["items"]})
+        app_copy.pop(gone["id"])
+    app_copy.update({i["id"]: i for i in delta["items"]})
     feed_now = api("GET", "/feed", headers=sally_headers).json()["items"]
     assert sorted(app_copy.values(), key=lambda i: i["id"]) == sorted(feed_now,
                                                                        key=lambda i: i["id"])
@@ -85,9 +85,9 @@ def test_items_trimmed_past_the_bound_come_as_tombstones(api, sally_headers):
                 modified=NOON + timedelta(days=1))  # a newer version, dated below them all,
     publish(api.redis, sunk, SALLY, max_items=2)  # as the bound is lowered: it goes at once
     delta = changes(api, sally_headers, token)
-    assert [i["id"] for i in delta["items"]] == [newest.id]
+    assert [i["id"] for i in delta["items"]] == [served_id(newest)]
     assert delta["tombstones"] == [
-        {"module": "Calls", "record_id": entry.record_id, "item_id": entry.id,
+        {"id": served_id(entry),
          "reason": "trimmed"} for entry in first[:2]]
 
 
@@ -104,7 +104,7 @@ def test_a_long_delta_comes_in_parts_that_add_up(api, sally_headers):
         token, parts = part["next_token"], parts + 1
         if not part["more"]:
             break
-    assert seen == [e.id for e in published] and parts == 3
+    assert seen == [served_id(e) for e in published] and parts == 3
 
 
 def test_a_token_past_the_change_logs_bound_is_gone(api, sally_headers):
@@ -134,7 +134,7 @@ def test_a_rebuild_swap_makes_older_tokens_gone(api, sally_headers):
     assert fresh != token
     late = item(at=NOON + timedelta(days=2))
     publish(api.redis, late, SALLY)
-    assert [i["id"] for i in changes(api, sally_headers, fresh)["items"]] == [late.id]
+    assert [i["id"] for i in changes(api, sally_headers, fresh)["items"]] == [served_id(late)]
 
 
 def test_one_reps_token_tells_another_rep_nothing(api, sally_headers, max_headers):

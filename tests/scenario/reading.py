@@ -70,15 +70,20 @@ def alerts(api: Api, headers: dict[str, str]) -> list[dict[str, Any]]:
             return found
 
 
+def record_id(item: dict[str, Any]) -> str:
+    """The record id in a feed item's id (``Module:id``)."""
+    return str(item["id"]).partition(":")[2]
+
+
 def wave_items(api: Api, headers: dict[str, str]) -> list[dict[str, Any]]:
-    return [item for item in alerts(api, headers) if item["record_id"].startswith("wave-")]
+    return [item for item in alerts(api, headers) if record_id(item).startswith("wave-")]
 
 
 def breached(api: Api, headers: dict[str, str]) -> set[str]:
     """The interaction ids the caller's feed holds an SLA breach alert for."""
     prefix = "sla-breached-"
-    return {item["record_id"][len(prefix):] for item in alerts(api, headers)
-            if item["record_id"].startswith(prefix)}
+    return {record_id(item)[len(prefix):] for item in alerts(api, headers)
+            if record_id(item).startswith(prefix)}
 
 
 def get(api: Api, headers: dict[str, str], path: str, **params: Any) -> Any:

@@ -93,7 +93,7 @@ def test_a_day_of_traffic(day: Day, player: Player, worker: Worker, api: Api, lo
     now = datetime.now(UTC)
     for headers in managers:
         (clear,) = wave_items(api, headers)
-        assert (clear["status"], clear["record_id"]) == ("all_clear", alert["record_id"])
+        assert (clear["status"], clear["id"]) == ("all_clear", alert["id"])
         assert clear["title"] == (f"All clear on Facebook {PAGE}: the wave is over "
                                   f"({WAVE_SIZE} negative)")
 

@@ -158,8 +158,8 @@ def _the_acts_left_their_marks(output: str) -> None:
     system: the manager's feed over the API, SuiteCRM's records, the Page over Graph."""
     api = _banner_url("API", output)
     crm = SuiteCRMClient.service_account(_banner_url("SuiteCRM", output), *DEMO_SYNC_CLIENT)
-    (wave,) = [item for item in _alerts(api, "sarah") if (item["module"], item["status"]) == (
-        ALERT_MODULE, "wave")]
+    (wave,) = [item for item in _alerts(api, "sarah") if (
+        item["id"].partition(":")[0], item["status"]) == (ALERT_MODULE, "wave")]
     # The product's rule, not a demo one: at least min_count negatives opened the wave,
     # and its top post is the recall post, quoted by one of the burst's complaints.
     title = re.match(rf"Complaint wave on Facebook {DEMO_PAGE_ID}: (\d+) negative in 15 min",

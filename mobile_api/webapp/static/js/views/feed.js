@@ -23,17 +23,26 @@ export const FILTERS = [["all", []], ["social", ["interaction"]], ["cases", ["ca
 const state = { filter: "all", items: [], cursor: null, done: false, unreadSince: null, user: null };
 export const seenItems = new Map();  // item id → item, for #/item/<id>
 
+// The record an item is about: its id is the record's `Module:id` (a page kept on the
+// phone by an older version of the app named the two apart).
+export function recordOf(item) {
+  if (item.module) return { module: item.module, id: item.record_id };
+  const colon = item.id.indexOf(":");
+  return { module: item.id.slice(0, colon), id: item.id.slice(colon + 1) };
+}
+
 // Where tapping an item leads: a person's card, a record's detail, or the item itself.
 export function targetOf(item) {
   const people = { Contacts: "contacts", Leads: "leads" };
-  if (people[item.module]) return `#/card/${people[item.module]}/${encodeURIComponent(item.record_id)}`;
+  const record = recordOf(item);
+  if (people[record.module]) return `#/card/${people[record.module]}/${encodeURIComponent(record.id)}`;
   const person = (item.related || []).find((r) => r.startsWith("Contacts:") || r.startsWith("Leads:"));
   if (person) {
     const [module, id] = person.split(":");
     return `#/card/${people[module]}/${encodeURIComponent(id)}`;
   }
   const details = { Accounts: "accounts", Opportunities: "opportunities", Cases: "cases" };
-  if (details[item.module]) return `#/record/${details[item.module]}/${encodeURIComponent(item.record_id)}`;
+  if (details[record.module]) return `#/record/${details[record.module]}/${encodeURIComponent(record.id)}`;
   return `#/item/${encodeURIComponent(item.id)}`;
 }
 
@@ -67,25 +76,26 @@ async function markSeen() {
 
 function itemView(item, doneTasks) {
   const unread = state.unreadSince !== null && item.at > state.unreadSince;
+  const record = recordOf(item);
   const actions = [];
   if (item.kind === "task" && item.status !== "Completed") {
-    const done = doneTasks.has(item.record_id);
+    const done = doneTasks.has(record.id);
     actions.push(h("button", { type: "button", class: "small", disabled: done,
       "aria-label": `${t(done ? "task_done" : "complete_task")}: ${item.title}`,
       onclick: async (event) => {
         event.currentTarget.disabled = true;
         event.currentTarget.textContent = t("task_done");
-        await completeTask({ id: item.record_id, name: item.title });
+        await completeTask({ id: record.id, name: item.title });
       } }, t(done ? "task_done" : "complete_task")));
   }
   if (item.kind === "opportunity") {
     actions.push(h("button", { type: "button", class: "small",
       "aria-label": `${t("move_deal")}: ${item.title}`,
-      onclick: () => moveDeal({ id: item.record_id, name: item.title, sales_stage: item.status }) },
+      onclick: () => moveDeal({ id: record.id, name: item.title, sales_stage: item.status }) },
     t("move_deal")));
   }
   return h("li", { class: `item kind-${item.kind}${unread ? " unread" : ""}`,
-                   dataset: { id: item.id, record: `${item.module}:${item.record_id}` } },
+                   dataset: { id: item.id, record: `${record.module}:${record.id}` } },
     h("a", { href: targetOf(item), class: "item-link" },
       h("span", { class: "item-head" },
         networkBadge(item.network),

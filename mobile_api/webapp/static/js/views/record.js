@@ -5,7 +5,7 @@
 import { request, ApiError, NetworkError } from "../api.js";
 import { t, relativeTime, dateTime } from "../i18n.js";
 import { logCall, addNote, editContact, moveDeal, completeTask, reply } from "../actions.js";
-import { seenItems } from "./feed.js";
+import { seenItems, recordOf } from "./feed.js";
 import { h, clear, sentimentBadge, networkBadge } from "../ui.js";
 
 const MODULES = { contacts: "Contacts", leads: "Leads", accounts: "Accounts",
@@ -110,7 +110,7 @@ export async function showItem(view, itemId) {
     item.kind === "task" && item.status !== "Completed" ? actionBar([
       h("button", { type: "button", class: "primary", onclick: (event) => {
         event.currentTarget.disabled = true;
-        completeTask({ id: item.record_id, name: item.title });
+        completeTask({ id: recordOf(item).id, name: item.title });
       } }, t("complete_task"))]) : null));
   return null;
 }
