@@ -9,6 +9,12 @@ as server errors or the wrong answer:
   it, so the login throttle's Redis key, a token digest or the SuiteCRM request failed
   with a 500; it is refused as invalid JSON (400) before any handler sees it.
 
+It also remembers the query strings it read for a schema that says its queries repeat
+(``REPEATED_QUERIES = True``: the feed's, which every phone sends as it sent it before):
+a query string read once is not validated again, which cost a page read from memory
+about a tenth of its time. Only queries that passed are remembered; each answer is a
+fresh dict (its values are not changed by the routes).
+
 Blueprints use :class:`Blueprint` from here, which carries this parser.
 """
 
@@ -16,10 +22,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 import flask
 import flask_smorest
+from cachetools import LRUCache
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,7 +37,29 @@ from mobile_api.state import api_config
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+REMEMBERED_QUERIES = 4096  # per process and schema-sharing parser
+
+
 class SafeParser(FlaskParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queries: LRUCache[tuple[int, bytes], dict[str, Any]] = LRUCache(
+            maxsize=REMEMBERED_QUERIES)
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
+
+    def parse(self, argmap: Any, req: flask.Request | None = None, *,
+              location: str | None = None, **options: Any) -> Any:
+        if location != "query" or not getattr(argmap, "REPEATED_QUERIES", False):
+            return super().parse(argmap, req, location=location, **options)
+        key = (id(argmap), (req or flask.request).query_string)
+        with self._lock:
+            known = self._queries.get(key)
+        if known is None:
+            known = super().parse(argmap, req, location=location, **options)
+            with self._lock:
+                self._queries[key] = known
+        return dict(known)
+
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):
             return core.missing

@@ -19,13 +19,15 @@ would be as long as a resync).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import redis
+from redis.client import Pipeline
 
-from workers.feed import CHANGE_FLOORS, LIVE, PREFIX, SYNC_GENERATIONS
+from workers.feed import CHANGE_FLOORS, LIVE, PREFIX, SYNC_GENERATIONS, script_on
 from workers.feed_codec import record_of, version_text
 from workers.feed_items import item_id as item_id_of
 
@@ -40,15 +42,26 @@ REASONS: dict[str, Reason] = {"d": "deleted", "r": "reassigned", "t": "trimmed"}
 GoneReason = Literal["rebuilt", "trimmed", "unknown"]
 
 # KEYS: sync generations, change log, change floors, generation counter. ARGV: user.
+# A counter that is missing (a new store, or one emptied) starts at the server's clock in
+# microseconds. Generations are drawn far slower than one a microsecond, so the counter
+# stays below the clock, and one started later starts above every generation drawn
+# before: none is drawn twice, and a token, or a page kept for one
+# (``mobile_api.feed.pages``), never names a timeline that came after it.
 _CURRENT_SCRIPT = """
 local generation = redis.call('HGET', KEYS[1], ARGV[1])
 if not generation then
-  generation = tostring(redis.call('INCR', KEYS[4]))
+  if redis.call('EXISTS', KEYS[4]) == 0 then
+    local now = redis.call('TIME')
+    redis.call('SET', KEYS[4], now[1] .. string.format('%06d', tonumber(now[2])))
+  end
+  generation = string.format('%d', redis.call('INCR', KEYS[4]))
   redis.call('HSET', KEYS[1], ARGV[1], generation)
 end
 local floor = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
 return {generation, floor + redis.call('LLEN', KEYS[2])}
 """
+
+_CURRENT_SHA = hashlib.sha1(_CURRENT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis's
 
 # KEYS: sync generations, change log, change floors, timeline. ARGV: user, generation,
 # position, how many. Answers {'gone', reason} or {'ok', more (0/1), then per entry the
@@ -117,10 +130,27 @@ class Delta:
 
 def current_token(client: redis.Redis, user_id: str) -> str:
     """A token for the timeline as it is now: the app reads the feed, then asks for the
-    changes since this token (anything that changed meanwhile comes again, harmlessly)."""
-    answer = client.register_script(_CURRENT_SCRIPT)(
-        keys=[SYNC_GENERATIONS, LIVE.changes(user_id), CHANGE_FLOORS, GENERATIONS_KEY],
-        args=[user_id])
+    changes since this token (anything that changed meanwhile comes again, harmlessly).
+    It names the timeline's state: every change of the timeline gives another."""
+    return token_of(script_on(client, _CURRENT_SCRIPT)(keys=_current_keys(user_id),
+                                                        args=[user_id]))
+
+
+def queue_current_token(pipe: Pipeline, user_id: str) -> None:
+    """Queue :func:`current_token`'s script on ``pipe`` (its answer is for
+    :func:`token_of`). Queued as a bare EVALSHA: a pipeline that runs a redis-py
+    ``Script`` first asks Redis whether it knows it, a round trip more each time. Until
+    :func:`current_token` has loaded it, the answer is a ``NoScriptError``."""
+    keys = _current_keys(user_id)
+    pipe.evalsha(_CURRENT_SHA, len(keys), *keys, user_id)
+
+
+def _current_keys(user_id: str) -> list[str]:
+    return [SYNC_GENERATIONS, LIVE.changes(user_id), CHANGE_FLOORS, GENERATIONS_KEY]
+
+
+def token_of(answer: Any) -> str:
+    """The token in an answer of :func:`queue_current_token`'s script."""
     generation, position = (_text(part) for part in answer)
     return f"{generation}.{position}"
 
@@ -140,7 +170,7 @@ def changes_since(client: redis.Redis, user_id: str, token: str,
     if match is None:
         raise TokenError(f"not a sync token: {token[:40]!r}")
     generation, position = match.groups()
-    answer = client.register_script(_CHANGES_SCRIPT)(
+    answer = script_on(client, _CHANGES_SCRIPT)(
         keys=[SYNC_GENERATIONS, LIVE.changes(user_id), CHANGE_FLOORS, LIVE.timeline(user_id)],
         args=[user_id, generation, position, limit])
     if _text(answer[0]) == "gone":

@@ -28,12 +28,15 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
+from cachetools import LRUCache
+from redis.client import Pipeline
 
 from connectors.suitecrm import FieldInfo, PasswordClient, SuiteCRMClient, Token
 from workers.tokens import TokenCipher
@@ -48,6 +51,9 @@ DEFAULT_ACCESS_SECONDS = 3600
 DEFAULT_REFRESH_SECONDS = 30 * 24 * 3600
 LOCK_SECONDS = 30  # a SuiteCRM token request takes well under a second
 TOKEN_BYTES = 32
+KNOWN_TOKENS = 10_000  # tokens whose owner a process remembers (about 1 MB)
+# Reads queued on a pipeline for a rep (by user id) beside the token check.
+RepReads = Callable[[Pipeline, str], None]
 
 
 class RepSignedOut(Exception):
@@ -104,6 +110,10 @@ class SessionStore:
         self._options = dict(client_options or {})
         self._fields: dict[str, dict[str, FieldInfo]] = {}  # shared by every rep's client
         self._clock = clock
+        # Whose each token this process accepted was (digest -> user id), for the reads
+        # that ride along with a token check (:meth:`authenticate_with`).
+        self._owners: LRUCache[str, str] = LRUCache(maxsize=KNOWN_TOKENS)
+        self._owners_lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     # -- sessions -------------------------------------------------------------------
     def start(self, crm_token: Token, *, user_id: str, user_name: str,
@@ -125,9 +135,49 @@ class SessionStore:
 
     def authenticate(self, access_token: str) -> Rep | None:
         """The rep behind a bearer token, or None (unknown, expired, revoked, forged)."""
+        return self.authenticate_with(access_token, None)[0]
+
+    def authenticate_with(self, access_token: str, reads: RepReads | None
+                          ) -> tuple[Rep | None, list[Any] | None]:
+        """:meth:`authenticate`, and ``reads`` of the rep's own keys in the same round
+        trip: their answers, or None when they were not made (the token unknown to this
+        process until now, or refused).
+
+        Why a guess: the reads need the rep's id before Redis says whose the token is.
+        This process remembers whose each token it accepted was (by its digest, as Redis
+        keys it), so from a phone's second request on both go in one pipeline; the
+        token check in it decides, and answers read for another rep are dropped (a token
+        never changes owner, so that cannot happen, but nothing rests on it)."""
         if not access_token or len(access_token) > 200:
-            return None
-        held = self._redis.get(ACCESS + _digest(access_token))
+            return None, None
+        digest = _digest(access_token)
+        guess = None
+        if reads is not None:
+            with self._owners_lock:
+                guess = self._owners.get(digest)
+        if reads is None or guess is None:
+            rep = self._rep_of(self._redis.get(ACCESS + digest))
+            if rep is not None and reads is not None:
+                with self._owners_lock:
+                    self._owners[digest] = rep.user_id
+            return rep, None
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.get(ACCESS + digest)
+        reads(pipe, guess)
+        held, *answers = pipe.execute(raise_on_error=False)
+        if isinstance(held, Exception):
+            raise held
+        rep = self._rep_of(held)
+        if rep is None:
+            with self._owners_lock:
+                self._owners.pop(digest, None)
+            return None, None
+        if rep.user_id != guess or any(isinstance(a, Exception) for a in answers):
+            return rep, None
+        return rep, answers
+
+    @staticmethod
+    def _rep_of(held: Any) -> Rep | None:
         if held is None:
             return None
         # One round trip per request: the access key holds who the rep is (it dies with

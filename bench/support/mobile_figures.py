@@ -99,7 +99,11 @@ def _load_figures(m: Measured) -> list[Figure]:
                    f"{a.rate:.0f} requests/s (p50 {_ms(a.percentile(0.5))}, p99 "
                    f"{_ms(a.percentile(0.99))})", "",
                    f"the API, a rep's full timeline ({m.timeline_items} items); {asked}; "
-                   f"{how}"),
+                   "each request checks the access token and reads the rep's sync token in "
+                   "one Redis round trip; the timeline does not change during the rounds, "
+                   "so every process answers the page from its memory after its first "
+                   "read (a page after a change is read from the store again: 0.47 of the "
+                   f"floor in the run before pages were kept, docs/feed.md); {how}"),
             Figure(f"Bare Flask endpoint, cached bytes of the same size{label} (the floor)",
                    f"{b.rate:.0f} requests/s (p50 {_ms(b.percentile(0.5))}, p99 "
                    f"{_ms(b.percentile(0.99))})", "",

@@ -17,10 +17,11 @@ from flask import Flask, g, request
 from connectors.suitecrm import SuiteCRMClient
 from mobile_api.errors import ApiError
 from mobile_api.state import api_state
-from workers.rep_sessions import Rep, RepSignedOut
+from workers.rep_sessions import Rep, RepReads, RepSignedOut
 
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "_socialcrm_public"
+READS = "_socialcrm_reads_with_token"
 OPEN_BLUEPRINTS = frozenset({"api-docs"})  # the OpenAPI document and its viewers
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="socialcrm"'}
 
@@ -31,6 +32,22 @@ def public(view: F) -> F:
     return view
 
 
+def reads_with_token(reads: RepReads) -> Callable[[F], F]:
+    """Mark a route whose reads of the rep's own keys may go to Redis in the token
+    check's round trip (:meth:`SessionStore.authenticate_with`); the route finds their
+    answers in :func:`answers_with_token` (None: read them itself)."""
+    def mark(view: F) -> F:
+        setattr(view, READS, reads)
+        return view
+    return mark
+
+
+def answers_with_token() -> list[Any] | None:
+    """The answers of the route's :func:`reads_with_token`, when they were read."""
+    answers: list[Any] | None = g.get("socialcrm_answers_with_token")
+    return answers
+
+
 def protect(app: Flask, prefix: str) -> None:
     """Check the bearer token before every request under ``prefix``."""
 
@@ -38,29 +55,33 @@ def protect(app: Flask, prefix: str) -> None:
     def _require_token() -> None:
         if not request.path.startswith(prefix) or request.endpoint is None:
             return  # not the API, or no such route: 404 as usual
-        if request.blueprint in OPEN_BLUEPRINTS or _is_public(app):
+        if request.blueprint in OPEN_BLUEPRINTS or _marked(app, PUBLIC):
             return
-        g.socialcrm_rep = authenticate()
+        g.socialcrm_rep = authenticate(_marked(app, READS) or None)
 
 
-def _is_public(app: Flask) -> bool:
+def _marked(app: Flask, mark: str) -> Any:
+    """The route's ``mark`` (on its view function, or on the method of its view class)."""
     view = app.view_functions.get(str(request.endpoint))
-    if getattr(view, PUBLIC, False):
-        return True
+    found = getattr(view, mark, None)
+    if found:
+        return found
     view_class = getattr(view, "view_class", None)
     method = getattr(view_class, request.method.lower(), None) if view_class else None
-    return bool(getattr(method, PUBLIC, False))
+    return getattr(method, mark, None)
 
 
-def authenticate() -> Rep:
-    """The rep behind the request's bearer token, or a 401."""
+def authenticate(reads: RepReads | None = None) -> Rep:
+    """The rep behind the request's bearer token, or a 401 (with ``reads`` of the rep's
+    keys in the same round trip when they can be: :func:`answers_with_token`)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "log in first: send Authorization: Bearer <access_token>",
                        headers=CHALLENGE)
     sessions = api_state().sessions
-    rep = sessions.authenticate(token.strip()) if sessions is not None else None
+    rep, g.socialcrm_answers_with_token = sessions.authenticate_with(token.strip(), reads) \
+        if sessions is not None else (None, None)
     if rep is None:
         raise ApiError(401, "the access token is unknown, expired or revoked: refresh it or "
                             "log in again", headers=CHALLENGE)

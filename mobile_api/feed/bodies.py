@@ -51,10 +51,16 @@ def changes_body(delta: Delta) -> bytes:
             + b',"more":' + (b"true" if delta.more else b"false") + b"}")
 
 
-def conditional(body: bytes) -> Response:
-    """200 with the body and its ETag, or 304 without a body when the request's
-    ``If-None-Match`` names that ETag already (weak comparison, as RFC 9110 asks)."""
-    tag = hashlib.blake2b(body, digest_size=16).hexdigest()
+def etag(body: bytes) -> str:
+    """The tag of an answer's body."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def conditional(body: bytes, tag: str | None = None) -> Response:
+    """200 with the body and its ETag (``tag``: the body's :func:`etag`, known already),
+    or 304 without a body when the request's ``If-None-Match`` names that ETag already
+    (weak comparison, as RFC 9110 asks)."""
+    tag = tag or etag(body)
     if request.if_none_match.contains_weak(tag):
         answer = Response(status=304)
     else:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
-from mobile_api.auth.guard import current_rep
+from mobile_api.auth.guard import answers_with_token, current_rep, reads_with_token
 from mobile_api.errors import ApiError, ErrorSchema
-from mobile_api.feed import bodies
+from mobile_api.feed import bodies, pages
 from mobile_api.feed.schemas import (
     ChangesQuerySchema,
     ChangesSchema,
@@ -44,44 +43,36 @@ ETAG_HEADER = {"ETag": {"description": "The page's tag: send it as If-None-Match
                         "schema": {"type": "string"}}}
 
 
-class IfNoneMatchSchema(ma.Schema):
-    """Documents the conditional header (``bodies.conditional`` reads it from the request):
-    declared as an argument, not with ``doc(parameters=...)``, which would replace the
-    query parameters in the OpenAPI document."""
-
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    if_none_match = ma.fields.String(
-        data_key="If-None-Match",
-        metadata={"description": "The ETag of the copy the app has: 304 when unchanged"})
-
-
+# The conditional header, read by ``bodies.conditional`` from the request: documented as a
+# parameter of the route, not parsed as an argument (webargs would cost every page read a
+# schema load for a header it never needs to check), nor with ``doc(parameters=...)``,
+# which would replace the query parameters in the OpenAPI document.
+IF_NONE_MATCH = {"in": "header", "name": "If-None-Match", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "The ETag of the copy the app has: 304 when unchanged"}
 # Schema instances, not classes: webargs builds a schema per request from a class, which
 # costs a page read about a tenth of its time; these schemas hold no request state.
-FEED_QUERY, IF_NONE_MATCH, CHANGES_QUERY = FeedQuerySchema(), IfNoneMatchSchema(), \
-    ChangesQuerySchema()
+FEED_QUERY, CHANGES_QUERY = FeedQuerySchema(), ChangesQuerySchema()
 
 
-@blueprint.route("")
+@blueprint.route("", parameters=[IF_NONE_MATCH])
 class Feed(MethodView):
+    @reads_with_token(pages.read_state)
     @blueprint.arguments(FEED_QUERY, location="query")
-    @blueprint.arguments(IF_NONE_MATCH, location="headers", as_kwargs=True)
     @blueprint.response(200, FeedPageSchema, headers=ETAG_HEADER)
     @blueprint.alt_response(304, description="Not Modified: the page is the one the app has")
     @blueprint.alt_response(400, schema=ErrorSchema, description="Not a cursor of this feed")
     @blueprint.alt_response(401, schema=ErrorSchema, description="Not logged in")
-    def get(self, query: dict[str, Any], **_conditional: Any) -> Response:
+    def get(self, query: dict[str, Any]) -> Response:
         """A page of the rep's feed, newest first; filter by `type` and `record`."""
         try:
-            page = feed.stored_page(api_redis(), current_rep().user_id, query["limit"],
-                                    query.get("cursor"), kinds=query.get("kinds", ()),
-                                    record=query.get("record"))
+            page = pages.page(api_redis(), current_rep().user_id, query,
+                              answers_with_token())
         except feed.CursorError:
             raise ApiError(400, "the cursor is not one this feed gave: start from the top",
                            errors={"query": {"cursor": ["not a cursor of this feed"]}}
                            ) from None
-        return bodies.conditional(bodies.page_body(page))
+        return bodies.conditional(page.body, page.tag)
 
 
 @blueprint.route("/changes")

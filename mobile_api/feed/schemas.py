@@ -18,6 +18,10 @@ RECORD_REFERENCE = r"^[A-Za-z][A-Za-z0-9_]{0,63}:[A-Za-z0-9_.-]{1,100}$"
 
 
 class FeedQuerySchema(ma.Schema):
+    # Phones send the same few queries again and again: the parser remembers each one it
+    # validated (``mobile_api.parsing``).
+    REPEATED_QUERIES = True
+
     kinds = ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf(KINDS)), data_key="type",
         validate=ma.validate.Length(max=len(KINDS)),
