@@ -38,6 +38,7 @@ from reliability.sentinel_report import section
 from reliability.sentinel_stack import QUEUES, SentinelStack, sentinel_stack
 from reliability.sentinel_webhooks import Commenters, HookTally
 from workers.recovery import recover
+from workers.worker import MAX_WAIT_SECONDS
 
 Fault = Literal["kill", "cut"]
 OUTAGE_LINE = "Redis unreachable"
@@ -114,7 +115,7 @@ def sentinel_failover(*, total: int = 1000, reps: int = 20, hooks: int = 100,
         counts = tally(client, stack.crm(), marker, sent=total, accepted=phones.sent.accepted)
         hook_counts = commenters.tally(stack.crm(), hooks)
         client.close()
-        rode_out = (stack.workers.lines(OUTAGE_LINE), stack.workers.lines(BACK_LINE))
+        rode_out = _outages_seen_out(stack)
         notes = [
             f"primary SIGKILLed after {accepted_before} accepted updates; Sentinel named "
             f"the new primary (port {new.port}, was {old.port}) and it had a replica "
@@ -132,6 +133,18 @@ def sentinel_failover(*, total: int = 1000, reps: int = 20, hooks: int = 100,
             phones.sent.unavailable_seconds, percentile(phones.sent.latencies_202, 0.5),
             percentile(phones.sent.latencies_202, 0.95), drained, dict(phones.sent.answers),
             dict(commenters.sent.answers), (stack.workers.alive(), workers), rode_out, notes)
+
+
+def _outages_seen_out(stack: SentinelStack) -> tuple[int, int]:
+    """The outages the workers logged, and how many of them they saw end. One worker may
+    still be waiting out its back-off when the other has drained every update: it tries
+    Redis again at most ``MAX_WAIT_SECONDS`` later, so it is given that long."""
+    deadline = time.monotonic() + MAX_WAIT_SECONDS + 5
+    while True:
+        counts = (stack.workers.lines(OUTAGE_LINE), stack.workers.lines(BACK_LINE))
+        if counts[0] == counts[1] or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.5)
 
 
 def _pace(stack: SentinelStack, total: int, reps: int, hooks: int) -> float:
