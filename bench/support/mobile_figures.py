@@ -87,8 +87,9 @@ def _load_figures(m: Measured) -> list[Figure]:
     for label, api, bare, asked in (
             ("", "api", "bare", "no compression (Accept-Encoding: identity)"),
             (", compressed", "api-br", "bare-br",
-             "Accept-Encoding: br, gzip (the API compresses each page with brotli, the "
-             "floor sends the API's compressed page from memory)")):
+             "Accept-Encoding: br, gzip (the API compresses a page with brotli once and "
+             "keeps the bytes with the page, the floor sends the API's compressed page "
+             "from memory)")):
         if api not in m.rounds:
             continue
         a, b = m.total(api), m.total(bare)

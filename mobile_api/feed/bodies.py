@@ -56,13 +56,19 @@ def etag(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
-def conditional(body: bytes, tag: str | None = None) -> Response:
+def conditional(body: bytes, tag: str | None = None, *,
+                encoded: tuple[str, bytes] | None = None) -> Response:
     """200 with the body and its ETag (``tag``: the body's :func:`etag`, known already),
     or 304 without a body when the request's ``If-None-Match`` names that ETag already
-    (weak comparison, as RFC 9110 asks)."""
+    (weak comparison, as RFC 9110 asks). ``encoded``: the body compressed already, as
+    (encoding, bytes); the same weak tag names it."""
     tag = tag or etag(body)
     if request.if_none_match.contains_weak(tag):
         answer = Response(status=304)
+    elif encoded is not None:
+        answer = Response(encoded[1], status=200, mimetype=JSON)
+        answer.headers["Content-Encoding"] = encoded[0]
+        answer.vary.add("Accept-Encoding")
     else:
         answer = Response(body, status=200, mimetype=JSON)
     answer.set_etag(tag, weak=True)

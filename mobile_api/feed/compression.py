@@ -9,12 +9,36 @@ costs CPU. Only JSON is compressed (the API's answers, the OpenAPI document).
 
 from __future__ import annotations
 
-from flask import Flask
+import gzip
+
+import brotli  # type: ignore[import-untyped]  # ships no type information
+from flask import Flask, Request
 from flask_compress import Compress
 
 EXTENSION = "socialcrm_compress"
 MIN_SIZE = 1024  # bytes
 ALGORITHMS = ("br", "gzip")
+GZIP_LEVEL, BR_LEVEL = 6, 4
+
+
+def chosen_encoding(request: Request, size: int) -> str | None:
+    """The encoding Flask-Compress would answer ``request`` with for a JSON body of
+    ``size`` bytes (its ``Accept-Encoding``, brotli on a tie), or None: as it is. For
+    answers kept compressed (``mobile_api.feed.pages``), which it then passes through."""
+    if size < MIN_SIZE:
+        return None
+    found: str | None = request.accept_encodings.best_match(ALGORITHMS)
+    return found
+
+
+def encode(body: bytes, encoding: str) -> bytes:
+    """``body`` compressed as Flask-Compress compresses it here (gzip without a time
+    stamp, so the same body always gives the same bytes)."""
+    if encoding == "br":
+        return bytes(brotli.compress(body, quality=BR_LEVEL))
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    raise ValueError(f"not an encoding of this API: {encoding!r}")
 
 
 def init_compression(app: Flask) -> Compress:
@@ -25,8 +49,8 @@ def init_compression(app: Flask) -> Compress:
     app.config.setdefault("COMPRESS_MIMETYPES", ["application/json"])
     app.config.setdefault("COMPRESS_ALGORITHM", list(ALGORITHMS))
     app.config.setdefault("COMPRESS_MIN_SIZE", MIN_SIZE)
-    app.config.setdefault("COMPRESS_LEVEL", 6)  # gzip
-    app.config.setdefault("COMPRESS_BR_LEVEL", 4)
+    app.config.setdefault("COMPRESS_LEVEL", GZIP_LEVEL)
+    app.config.setdefault("COMPRESS_BR_LEVEL", BR_LEVEL)
     app.config.setdefault("COMPRESS_STREAMS", False)
     compress = Compress(app)
     app.extensions[EXTENSION] = compress

@@ -10,16 +10,17 @@ query), and a request only needs the token, which goes to Redis in the same roun
 the token check (``reads_with_token``). A page is read after its token, so it is never
 older than the state it is kept for.
 
-Bounds: :data:`PAGE_BYTES` of bodies per process (least recently used go first), each for
-at most :data:`PAGE_SECONDS`, which also bounds what a Redis that lost its newest writes
-(a failover to a replica a moment behind) could leave a process showing.
+Bounds: :data:`PAGE_BYTES` of bodies and their compressed forms per process (least
+recently used go first), each for at most :data:`PAGE_SECONDS`, which also bounds what a
+Redis that lost its newest writes (a failover to a replica a moment behind) could leave a
+process showing.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -27,6 +28,7 @@ from cachetools import TTLCache
 from redis.client import Pipeline
 
 from mobile_api.feed.bodies import etag, page_body
+from mobile_api.feed.compression import encode
 from workers import feed
 from workers.feed_changes import current_token, queue_current_token, token_of
 
@@ -36,10 +38,22 @@ PAGE_SECONDS = 10.0
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A page's JSON and its tag (the hash of the body, as ``bodies.conditional`` sends)."""
+    """A page's JSON and its tag (the hash of the body, as ``bodies.conditional`` sends),
+    and the body compressed, by encoding, once a phone asked for it: phones ask for
+    brotli or gzip, and compressing the same page again cost most of its answer."""
 
     body: bytes
     tag: str
+    _encoded: dict[str, bytes] = field(default_factory=dict, compare=False)
+
+    def encoded(self, encoding: str) -> bytes:
+        with _lock:
+            known = self._encoded.get(encoding)
+        if known is None:
+            known = encode(self.body, encoding)
+            with _lock:
+                self._encoded[encoding] = known
+        return known
 
 
 def read_state(pipe: Pipeline, user_id: str) -> None:
@@ -48,7 +62,8 @@ def read_state(pipe: Pipeline, user_id: str) -> None:
 
 
 _pages: TTLCache[tuple[Any, ...], Page] = TTLCache(
-    maxsize=PAGE_BYTES, ttl=PAGE_SECONDS, getsizeof=lambda page: len(page.body) + 200)
+    maxsize=PAGE_BYTES, ttl=PAGE_SECONDS,
+    getsizeof=lambda page: len(page.body) * 3 // 2 + 200)  # with its compressed forms
 _lock = threading.Lock()  # cachetools' caches are not thread-safe
 
 

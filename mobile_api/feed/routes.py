@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from mobile_api.auth.guard import answers_with_token, current_rep, reads_with_token
 from mobile_api.errors import ApiError, ErrorSchema
 from mobile_api.feed import bodies, pages
+from mobile_api.feed.compression import chosen_encoding
 from mobile_api.feed.schemas import (
     ChangesQuerySchema,
     ChangesSchema,
@@ -72,7 +73,9 @@ class Feed(MethodView):
             raise ApiError(400, "the cursor is not one this feed gave: start from the top",
                            errors={"query": {"cursor": ["not a cursor of this feed"]}}
                            ) from None
-        return bodies.conditional(page.body, page.tag)
+        encoding = chosen_encoding(request, len(page.body))
+        return bodies.conditional(page.body, page.tag, encoded=(
+            encoding, page.encoded(encoding)) if encoding else None)
 
 
 @blueprint.route("/changes")

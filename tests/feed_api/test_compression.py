@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 from datetime import timedelta
 
+import brotli  # type: ignore[import-untyped]
+
 from mobile_api.feed.compression import MIN_SIZE
 from tests.feed_api.conftest import NOON, SALLY, item, publish
 
@@ -48,3 +50,28 @@ def test_an_answer_under_the_minimum_size_is_not_compressed(compressed_api, logi
                                                      "Accept-Encoding": "gzip"})
     assert answer.status_code == 200 and len(answer.content) < MIN_SIZE
     assert "Content-Encoding" not in answer.headers
+
+
+def test_a_page_from_memory_is_sent_compressed_as_the_client_asks(compressed_api, login):
+    """Pages kept in memory keep their compressed forms too (``mobile_api.feed.pages``):
+    the same bytes each time, decoding to the page, in the encoding the client prefers."""
+    api = compressed_api
+    for n in range(30):
+        publish(api.redis, item("call", at=NOON + timedelta(minutes=n), title=f"Звонок {n}",
+                                summary="客户投诉：包裹还没到 😡 " * 4), SALLY)
+    headers = login("sally")
+    plain = api("GET", "/feed", headers={**headers, "Accept-Encoding": "identity"},
+                params={"limit": 30}).content
+
+    def wire(accepted: str) -> tuple[str, bytes]:
+        answer = api("GET", "/feed", headers={**headers, "Accept-Encoding": accepted},
+                     params={"limit": 30}, stream=True)
+        return answer.headers.get("Content-Encoding", ""), answer.raw.read(decode_content=False)
+
+    first, again = wire("br, gzip"), wire("br, gzip")
+    assert first == again and first[0] == "br"
+    assert brotli.decompress(first[1]) == plain
+    encoding, body = wire("br;q=0, gzip")
+    assert encoding == "gzip" and gzip.decompress(body) == plain
+    assert wire("gzip;q=0.5, br;q=0.4")[0] == "gzip"
+    assert wire("identity") == ("", plain)
