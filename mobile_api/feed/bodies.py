@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Response, request
 
@@ -56,18 +56,19 @@ def etag(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
-def conditional(body: bytes, tag: str | None = None, *,
-                encoded: tuple[str, bytes] | None = None) -> Response:
+def conditional(body: bytes, tag: str | None = None, *, encoding: str | None = None,
+                encoded: Callable[[str], bytes] | None = None) -> Response:
     """200 with the body and its ETag (``tag``: the body's :func:`etag`, known already),
     or 304 without a body when the request's ``If-None-Match`` names that ETag already
-    (weak comparison, as RFC 9110 asks). ``encoded``: the body compressed already, as
-    (encoding, bytes); the same weak tag names it."""
+    (weak comparison, as RFC 9110 asks). ``encoding``: send the body compressed so, its
+    bytes from ``encoded(encoding)``, asked only for a 200 (the same weak tag names
+    them)."""
     tag = tag or etag(body)
     if request.if_none_match.contains_weak(tag):
         answer = Response(status=304)
-    elif encoded is not None:
-        answer = Response(encoded[1], status=200, mimetype=JSON)
-        answer.headers["Content-Encoding"] = encoded[0]
+    elif encoding is not None and encoded is not None:
+        answer = Response(encoded(encoding), status=200, mimetype=JSON)
+        answer.headers["Content-Encoding"] = encoding
         answer.vary.add("Accept-Encoding")
     else:
         answer = Response(body, status=200, mimetype=JSON)

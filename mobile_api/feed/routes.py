@@ -73,9 +73,9 @@ class Feed(MethodView):
             raise ApiError(400, "the cursor is not one this feed gave: start from the top",
                            errors={"query": {"cursor": ["not a cursor of this feed"]}}
                            ) from None
-        encoding = chosen_encoding(request, len(page.body))
-        return bodies.conditional(page.body, page.tag, encoded=(
-            encoding, page.encoded(encoding)) if encoding else None)
+        return bodies.conditional(page.body, page.tag,
+                                  encoding=chosen_encoding(request, len(page.body)),
+                                  encoded=page.encoded)
 
 
 @blueprint.route("/changes")
